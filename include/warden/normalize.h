@@ -1,0 +1,64 @@
+// Text normalization applied before tokenization at detection time, so that
+// cosmetic edits do not hide a watermark (or, later, a protected text or a
+// denied word).
+//
+// Steps, each optional:
+//  - NFKC (compatibility composition): full-width letters, ligatures,
+//    superscripts become their plain forms;
+//  - invisible characters removed: zero-width spaces and joiners, soft
+//    hyphens, bidi controls, variation selectors, tag characters, BOM;
+//  - homoglyphs folded: a non-ASCII character whose confusable skeleton
+//    (Unicode TR39, through ICU) is ASCII becomes that ASCII text, so the
+//    Cyrillic "а" in "pаypal" reads as Latin "a". ASCII is never changed.
+//  - whitespace runs other than "\n" collapsed to one ASCII space (off by
+//    default: it changes tokenization of indented text).
+//
+// Input must be valid UTF-8; invalid input gives InvalidArgument with the
+// offset of the first bad byte. Pure-ASCII input without control characters
+// takes a fast path that copies it through.
+//
+// Thread safety: a Normalizer is immutable after construction and may be
+// shared between threads.
+#ifndef WARDEN_NORMALIZE_H_
+#define WARDEN_NORMALIZE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "warden/status.h"
+
+namespace warden {
+
+struct NormalizeOptions {
+  bool nfkc = true;
+  bool remove_invisible = true;
+  bool fold_homoglyphs = true;
+  bool collapse_whitespace = false;
+  // Stable short name of these options, recorded in certificates.
+  std::string Name() const;
+};
+
+class Normalizer {
+ public:
+  static Result<Normalizer> Create(const NormalizeOptions& opts);
+  Normalizer(Normalizer&&) noexcept;
+  Normalizer& operator=(Normalizer&&) noexcept;
+  ~Normalizer();
+
+  Result<std::string> Normalize(std::string_view utf8) const;
+  const NormalizeOptions& options() const;
+
+ private:
+  struct Impl;
+  explicit Normalizer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Offset of the first byte that is not part of valid UTF-8 (overlongs,
+// surrogates and code points above U+10FFFF are invalid), or npos.
+size_t FindInvalidUtf8(std::string_view s);
+
+}  // namespace warden
+
+#endif  // WARDEN_NORMALIZE_H_

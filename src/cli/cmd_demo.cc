@@ -1,0 +1,120 @@
+// `warden demo`: the main job on the embedded default. Trains the default
+// model if it is missing, generates a watermarked and a plain text with the
+// same prompt and seed, detects both and prints their certificates.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/common.h"
+#include "warden/corpus.h"
+#include "warden/generate.h"
+#include "warden/io.h"
+#include "warden/text_detect.h"
+#include "warden/train.h"
+
+namespace warden::cli {
+namespace {
+
+struct DemoFlags {
+  std::string model;
+  std::string key_file = "models/demo.key";
+  std::string prompt = "The";
+  int32_t tokens = 200;
+  uint64_t seed = 1;
+  WatermarkFlags wm;
+};
+
+void EnsureModel(const std::string& path) {
+  if (FileExists(path)) return;
+  std::printf("== %s is missing: training the default model (about 2 minutes)\n", path.c_str());
+  std::fflush(stdout);
+  Corpus c = OrDie(LoadDefaultCorpus(DefaultCorpusOptions{}));
+  std::vector<std::string> texts;
+  texts.reserve(c.train.size());
+  for (auto& d : c.train) texts.push_back(std::move(d.text));
+  ModelTrainReport r = OrDie(TrainModel(texts, ModelTrainOptions{}, path));
+  std::printf("trained: %llu documents, %llu tokens, %.1f MB file in %.1fs\n",
+              static_cast<unsigned long long>(r.documents),
+              static_cast<unsigned long long>(r.tokens), r.stats.file_bytes / 1e6,
+              r.bpe_seconds + r.encode_seconds + r.ngram_seconds);
+}
+
+void EnsureKey(const std::string& path) {
+  if (FileExists(path)) return;
+  // A demo key made on this machine; real deployments use keygen and keep it secret.
+  std::FILE* f = std::fopen("/dev/urandom", "rb");
+  unsigned char raw[32];
+  if (f == nullptr || std::fread(raw, 1, sizeof(raw), f) != sizeof(raw)) Fail("cannot read /dev/urandom");
+  std::fclose(f);
+  std::string hex;
+  for (unsigned char c : raw) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 15]);
+  }
+  OrDie(WriteFileAtomic(path, hex + "\n"));
+}
+
+std::string GenerateText(const NgramModel& model, const DemoFlags& f, const WatermarkConfig* wm,
+                         const WatermarkKey& key) {
+  SamplerOptions so;
+  so.seed = f.seed;
+  SamplerChain chain(so);
+  if (wm != nullptr) {
+    WatermarkProcessor wp = OrDie(MakeWatermarkProcessor(*wm, key));
+    if (wp.is_selector) {
+      chain.SetSelector(std::move(wp.processor));
+    } else {
+      chain.AddProcessor(std::move(wp.processor));
+    }
+  }
+  GenerateOptions go;
+  go.max_tokens = f.tokens;
+  go.min_tokens = f.tokens;
+  return OrDie(Generate(model, chain, f.prompt, go)).text;
+}
+
+void Run(DemoFlags f) {
+  const std::string model_path = f.model.empty() ? DefaultModelPath() : f.model;
+  EnsureModel(model_path);
+  auto model = LoadModelOrDie(model_path);
+  if (f.wm.key_file.empty()) {
+    EnsureKey(f.key_file);
+    f.wm.key_file = f.key_file;
+  }
+  WatermarkConfig config = OrDie(f.wm.ToConfig(*model));
+  WatermarkKey key = OrDie(f.wm.LoadKey());
+  std::printf("== model: %s\n", model->description().c_str());
+  std::printf("== watermark: %s, key id %s\n",
+              WatermarkSpec::From(config, key).ToJson().dump().c_str(), key.id().c_str());
+
+  const std::string marked = GenerateText(*model, f, &config, key);
+  const std::string plain = GenerateText(*model, f, nullptr, key);
+  TextWatermarkDetector det =
+      OrDie(TextWatermarkDetector::Create(&model->tokenizer(), config, key, NormalizeOptions{}));
+  DetectOptions opts;
+  for (const auto& [label, text] : {std::pair{"watermarked", &marked}, {"plain", &plain}}) {
+    std::printf("\n== %s text (%d tokens, seed %llu)\n%s\n", label, f.tokens,
+                static_cast<unsigned long long>(f.seed), text->c_str());
+    nlohmann::json cert = OrDie(det.Certify(*text, opts));
+    std::printf("== certificate of the %s text\n%s\n", label, cert.dump(2).c_str());
+  }
+}
+
+}  // namespace
+
+void RegisterDemo(CLI::App& app) {
+  auto f = std::make_shared<DemoFlags>();
+  CLI::App* d = app.add_subcommand(
+      "demo", "train the default model if missing, generate watermarked and plain text, detect both");
+  d->add_option("-m,--model", f->model, "model file")->default_str(DefaultModelPath());
+  d->add_option("--demo-key", f->key_file, "key file made on first use (when no --key-file)")
+      ->capture_default_str();
+  d->add_option("-p,--prompt", f->prompt, "prompt")->capture_default_str();
+  d->add_option("--tokens", f->tokens, "tokens per text")->capture_default_str();
+  d->add_option("--seed", f->seed, "sampling seed")->capture_default_str();
+  f->wm.Register(d, /*watermark_name=*/true);
+  f->wm.key_env = "";
+  d->callback([f]() { Run(*f); });
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,59 @@
+// Shared plumbing of the `warden` command: option groups, error exit, model
+// and key loading. Argument parsing and printing only; the work is done by
+// the library.
+#ifndef WARDEN_CLI_COMMON_H_
+#define WARDEN_CLI_COMMON_H_
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "warden/ngram.h"
+#include "warden/status.h"
+#include "warden/watermark.h"
+
+namespace warden::cli {
+
+// Prints "warden: <message>" on stderr and exits with status 1.
+[[noreturn]] void Fail(const Status& s);
+[[noreturn]] void Fail(const std::string& message);
+
+template <typename T>
+T OrDie(Result<T> r) {
+  if (!r.ok()) Fail(r.status());
+  return std::move(r).value();
+}
+inline void OrDie(const Status& s) {
+  if (!s.ok()) Fail(s);
+}
+
+// $WARDEN_MODEL, else models/default.wlm.
+std::string DefaultModelPath();
+std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path);
+
+// --scheme, --gamma, --delta, --context-width, --seeding, --key-file, --key-env
+struct WatermarkFlags {
+  std::string scheme = "kgw";
+  double gamma = 0.25;
+  std::string delta = "2";
+  int32_t context_width = 1;
+  std::string seeding = "lefthash";
+  std::string key_file;
+  std::string key_env = "WARDEN_WATERMARK_KEY";
+
+  void Register(CLI::App* app, bool with_scheme_flag_name_watermark);
+  // Parses the strings and fills vocabulary and tokenizer from the model.
+  Result<WatermarkConfig> ToConfig(const NgramModel& model) const;
+  Result<WatermarkKey> LoadKey() const;
+};
+
+void RegisterLm(CLI::App& app);
+void RegisterGenerate(CLI::App& app);
+void RegisterWatermark(CLI::App& app);
+void RegisterDemo(CLI::App& app);
+void RegisterWatermarkEval(CLI::App* watermark);
+
+}  // namespace warden::cli
+
+#endif  // WARDEN_CLI_COMMON_H_

@@ -1,0 +1,21 @@
+// `warden`: the command line over the library.
+#include <CLI/CLI.hpp>
+
+#include "cli/common.h"
+#include "warden/watermark.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"warden: responsible generative AI (watermarks, embedded language model)"};
+  app.set_version_flag("--version", std::string(warden::kWardenVersion));
+  app.require_subcommand(1);
+  warden::cli::RegisterDemo(app);
+  warden::cli::RegisterLm(app);
+  warden::cli::RegisterGenerate(app);
+  warden::cli::RegisterWatermark(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}

@@ -1,0 +1,253 @@
+// BpeTokenizer::Train: pre-token counting in parallel, then the classic
+// merge loop over word types with an incremental pair index.
+//
+// The merge loop keeps, for every adjacent symbol pair, its total count over
+// all word occurrences and the list of word types that (may) contain it. A
+// max-heap of (count, pair) entries picks the next merge; entries go stale
+// when counts drop and are re-checked lazily when they reach the top. Each
+// merge then only rewrites the word types that contain the pair, so the
+// cost follows the number of pair occurrences, not vocabulary x corpus.
+#include <algorithm>
+#include <atomic>
+#include <queue>
+#include <thread>
+
+#include "text/bpe_impl.h"
+#include "text/pretokenize.h"
+#include "warden/normalize.h"
+
+namespace warden {
+namespace {
+
+using CountMap = std::unordered_map<std::string_view, int64_t, text::StringViewHash>;
+
+// A slice of one training text that pre-tokenizes exactly like the same
+// bytes in place: slices are cut right after a '\n' that is followed by
+// neither '\n' nor '\r', where a piece always ends.
+struct Slice {
+  std::string_view text;
+};
+
+constexpr size_t kSliceBytes = 1 << 20;
+
+void SliceText(std::string_view text, std::vector<Slice>* out) {
+  while (text.size() > kSliceBytes) {
+    size_t cut = std::string_view::npos;
+    for (size_t i = kSliceBytes; i + 1 < text.size(); ++i) {
+      if (text[i] == '\n' && text[i + 1] != '\n' && text[i + 1] != '\r') {
+        cut = i + 1;
+        break;
+      }
+    }
+    if (cut == std::string_view::npos) break;
+    out->push_back({text.substr(0, cut)});
+    text.remove_prefix(cut);
+  }
+  if (!text.empty()) out->push_back({text});
+}
+
+void CountSlices(const std::vector<Slice>& slices, std::atomic<size_t>* next, CountMap* counts) {
+  while (true) {
+    const size_t i = next->fetch_add(1, std::memory_order_relaxed);
+    if (i >= slices.size()) return;
+    text::ForEachPreToken(slices[i].text, [counts](std::string_view p) { ++(*counts)[p]; });
+  }
+}
+
+struct Word {
+  uint32_t offset;  // into the symbol arena
+  uint32_t length;  // current number of symbols
+  int64_t count;    // occurrences in the corpus
+};
+
+struct PairStats {
+  int64_t count = 0;
+  std::vector<int32_t> words;  // may hold duplicates and stale entries
+};
+
+struct HeapEntry {
+  int64_t count;
+  uint64_t key;
+  // Max-heap on count; on ties the smallest (left, right) wins.
+  bool operator<(const HeapEntry& o) const {
+    if (count != o.count) return count < o.count;
+    return key > o.key;
+  }
+};
+
+class MergeTrainer {
+ public:
+  MergeTrainer(const std::vector<std::pair<std::string_view, int64_t>>& types) {
+    size_t total = 0;
+    for (const auto& t : types) total += t.first.size();
+    symbols_.reserve(total);
+    words_.reserve(types.size());
+    for (const auto& [bytes, count] : types) {
+      if (bytes.size() < 2) continue;  // nothing to merge
+      words_.push_back({static_cast<uint32_t>(symbols_.size()),
+                        static_cast<uint32_t>(bytes.size()), count});
+      for (char c : bytes) symbols_.push_back(static_cast<uint8_t>(c));
+    }
+    pairs_.reserve(1 << 16);
+    for (size_t w = 0; w < words_.size(); ++w) {
+      const Word& word = words_[w];
+      const TokenId* s = symbols_.data() + word.offset;
+      for (uint32_t i = 0; i + 1 < word.length; ++i) {
+        Add(text::PairKey(s[i], s[i + 1]), word.count, static_cast<int32_t>(w));
+      }
+    }
+    for (const auto& [key, stats] : pairs_) heap_.push({stats.count, key});
+  }
+
+  // Learns up to `max_merges` merges with count >= min_count.
+  std::vector<std::pair<TokenId, TokenId>> Run(size_t max_merges, int64_t min_count) {
+    std::vector<std::pair<TokenId, TokenId>> merges;
+    while (merges.size() < max_merges && !heap_.empty()) {
+      const HeapEntry top = heap_.top();
+      heap_.pop();
+      auto it = pairs_.find(top.key);
+      const int64_t actual = it == pairs_.end() ? 0 : it->second.count;
+      if (actual != top.count) {
+        // Increases always push a fresh entry, so a stale one only matters
+        // when the count dropped.
+        if (actual > 0 && actual < top.count) heap_.push({actual, top.key});
+        continue;
+      }
+      if (actual < min_count) break;
+      const auto left = static_cast<TokenId>(top.key >> 32);
+      const auto right = static_cast<TokenId>(top.key & 0xFFFFFFFFu);
+      const TokenId result = text::kFirstMergeId + static_cast<TokenId>(merges.size());
+      merges.emplace_back(left, right);
+      ApplyMerge(top.key, left, right, result);
+    }
+    return merges;
+  }
+
+ private:
+  void Add(uint64_t key, int64_t delta, int32_t word) {
+    PairStats& st = pairs_[key];
+    st.count += delta;
+    if (delta > 0 && (st.words.empty() || st.words.back() != word)) st.words.push_back(word);
+  }
+
+  void ApplyMerge(uint64_t key, TokenId a, TokenId b, TokenId ab) {
+    std::vector<int32_t> words = std::move(pairs_[key].words);
+    pairs_.erase(key);
+    merging_ = key;
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    touched_.clear();
+    for (int32_t w : words) {
+      Word& word = words_[w];
+      TokenId* s = symbols_.data() + word.offset;
+      const uint32_t n = word.length;
+      const int64_t c = word.count;
+      // Compact in place: s[0, out) is the merged prefix, s[in, n) unread.
+      uint32_t out = 0, in = 0;
+      while (in < n) {
+        if (in + 1 < n && s[in] == a && s[in + 1] == b) {
+          if (out > 0) {
+            AddOther(text::PairKey(s[out - 1], a), -c, w);
+            AddOther(text::PairKey(s[out - 1], ab), c, w);
+          }
+          if (in + 2 < n) {
+            AddOther(text::PairKey(b, s[in + 2]), -c, w);
+            AddOther(text::PairKey(ab, s[in + 2]), c, w);
+          }
+          s[out++] = ab;
+          in += 2;
+        } else {
+          s[out++] = s[in++];
+        }
+      }
+      word.length = out;
+    }
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+    for (uint64_t k : touched_) {
+      auto it = pairs_.find(k);
+      if (it != pairs_.end() && it->second.count > 0) heap_.push({it->second.count, k});
+    }
+  }
+
+  // Like Add, for pairs other than the one being merged (that one is gone).
+  // A left neighbour that is itself a fresh `ab` from this pass produced the
+  // pair (ab, a) a moment ago; the decrement cancels it, as it should.
+  void AddOther(uint64_t key, int64_t delta, int32_t word) {
+    // (a, a) merges see their own pair as a neighbour ("a a a"); it is gone.
+    if (key == merging_) return;
+    Add(key, delta, word);
+    if (delta > 0) touched_.push_back(key);
+  }
+
+  std::vector<TokenId> symbols_;
+  std::vector<Word> words_;
+  std::unordered_map<uint64_t, PairStats> pairs_;
+  std::priority_queue<HeapEntry> heap_;
+  std::vector<uint64_t> touched_;
+  uint64_t merging_ = 0;
+};
+
+}  // namespace
+
+Result<BpeTokenizer> BpeTokenizer::Train(std::span<const std::string> texts,
+                                         const TrainOptions& opts) {
+  if (opts.vocab_size < text::kFirstMergeId || opts.vocab_size > text::kMaxVocabSize) {
+    return Status::InvalidArgument("BPE vocab_size " + std::to_string(opts.vocab_size) +
+                                   " outside [257, 1048576]");
+  }
+  for (size_t d = 0; d < texts.size(); ++d) {
+    const size_t bad = FindInvalidUtf8(texts[d]);
+    if (bad != std::string_view::npos) {
+      return Status::InvalidArgument("training text " + std::to_string(d) +
+                                     ": invalid UTF-8 at byte offset " + std::to_string(bad));
+    }
+  }
+  try {
+    std::vector<Slice> slices;
+    for (const std::string& t : texts) SliceText(t, &slices);
+    size_t threads = opts.threads > 0 ? static_cast<size_t>(opts.threads)
+                                      : std::max(1u, std::thread::hardware_concurrency());
+    threads = std::max<size_t>(1, std::min(threads, slices.size()));
+
+    std::vector<CountMap> counts(threads);
+    std::atomic<size_t> next{0};
+    if (threads == 1) {
+      CountSlices(slices, &next, &counts[0]);
+    } else {
+      std::vector<std::thread> pool;
+      std::atomic<bool> failed{false};
+      for (size_t t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+          try {
+            CountSlices(slices, &next, &counts[t]);
+          } catch (...) {
+            failed = true;
+          }
+        });
+      }
+      for (auto& th : pool) th.join();
+      if (failed) return Status::OutOfRange("BPE training: out of memory while counting");
+    }
+    for (size_t t = 1; t < threads; ++t) {
+      for (const auto& [piece, c] : counts[t]) counts[0][piece] += c;
+      CountMap().swap(counts[t]);
+    }
+    // Sorted by bytes, so the result does not depend on hash or thread order.
+    std::vector<std::pair<std::string_view, int64_t>> types(counts[0].begin(), counts[0].end());
+    CountMap().swap(counts[0]);
+    std::sort(types.begin(), types.end());
+
+    MergeTrainer trainer(types);
+    auto merges = trainer.Run(static_cast<size_t>(opts.vocab_size - text::kFirstMergeId),
+                              std::max<int64_t>(1, opts.min_pair_count));
+    WARDEN_ASSIGN_OR_RETURN(auto impl, Impl::Build(std::move(merges)));
+    return BpeTokenizer(std::move(impl));
+  } catch (const std::bad_alloc&) {
+    return Status::OutOfRange("BPE training: out of memory");
+  } catch (const std::system_error& e) {
+    return Status::Internal(std::string("BPE training: cannot start threads: ") + e.what());
+  }
+}
+
+}  // namespace warden

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `warden` command on a small model: training,
+# generation with each scheme, detection with certificates, and the clear
+# one-line errors promised for bad input. $1 is the warden binary.
+set -uo pipefail
+W="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() {  # check NAME COMMAND... : the command must succeed
+  local name=$1; shift
+  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then
+    echo "FAIL: $name"; cat "$tmp/err"; fails=$((fails + 1))
+  fi
+}
+refuse() {  # refuse NAME PATTERN COMMAND... : must fail with one stderr line matching PATTERN
+  local name=$1 pattern=$2; shift 2
+  if "$@" >"$tmp/out" 2>"$tmp/err"; then
+    echo "FAIL: $name: succeeded"; fails=$((fails + 1)); return
+  fi
+  if [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q "$pattern" "$tmp/err"; then
+    echo "FAIL: $name: stderr was:"; cat "$tmp/err"; fails=$((fails + 1))
+  fi
+}
+
+check train "$W" lm train default --max-bytes 1500000 --vocab 2048 --order 3 -o "$tmp/m.wlm"
+check info "$W" lm info -m "$tmp/m.wlm"
+grep -q "order 3" "$tmp/out" || { echo "FAIL: info lacks order"; fails=$((fails + 1)); }
+check keygen "$W" watermark keygen -o "$tmp/key"
+export WARDEN_MODEL="$tmp/m.wlm"
+
+for scheme in kgw unigram gumbel; do
+  check "generate $scheme" "$W" generate --watermark "$scheme" --key-file "$tmp/key" \
+    --max-tokens 200 --min-tokens 200 --seed 3 -p "The" --jsonl "$tmp/$scheme.jsonl"
+  check "detect $scheme" "$W" watermark detect "$tmp/$scheme.jsonl" --scheme "$scheme" \
+    --key-file "$tmp/key"
+  grep -q '"verdict":"watermarked"' "$tmp/out" ||
+    { echo "FAIL: $scheme text not detected: $(cat "$tmp/out")"; fails=$((fails + 1)); }
+done
+
+# Plain text is not flagged.
+check "generate plain" "$W" generate --max-tokens 200 --min-tokens 200 --seed 3 -p "The" \
+  --jsonl "$tmp/plain.jsonl"
+check "detect plain" "$W" watermark detect "$tmp/plain.jsonl" --key-file "$tmp/key"
+grep -q '"verdict":"not watermarked"' "$tmp/out" ||
+  { echo "FAIL: plain text flagged: $(cat "$tmp/out")"; fails=$((fails + 1)); }
+
+# Streaming to stdout and detection from stdin.
+check "stream" "$W" generate --watermark kgw --key-file "$tmp/key" --max-tokens 150 \
+  --min-tokens 150 --seed 5
+"$W" watermark detect --key-file "$tmp/key" < "$tmp/out" > "$tmp/cert.json" 2>"$tmp/err" ||
+  { echo "FAIL: detect stdin"; cat "$tmp/err"; fails=$((fails + 1)); }
+grep -q '"key_id"' "$tmp/cert.json" || { echo "FAIL: certificate lacks key id"; fails=$((fails + 1)); }
+if grep -q "$(cat "$tmp/key")" "$tmp/cert.json"; then
+  echo "FAIL: certificate leaks the key"; fails=$((fails + 1))
+fi
+
+# Bad input: one clear line on stderr, non-zero exit, no crash.
+printf 'not a key' > "$tmp/short.key"
+head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tmp/other.key"
+refuse "wrong key length" "16" "$W" watermark detect "$tmp/kgw.jsonl" --key-file "$tmp/short.key"
+refuse "mismatched key" "key_id" "$W" watermark detect "$tmp/kgw.jsonl" --key-file "$tmp/other.key"
+refuse "mismatched gamma" "gamma" "$W" watermark detect "$tmp/kgw.jsonl" --key-file "$tmp/key" --gamma 0.5
+refuse "mismatched scheme" "scheme" "$W" watermark detect "$tmp/kgw.jsonl" --scheme unigram --key-file "$tmp/key"
+printf 'abc\xff\xfe def' > "$tmp/bad.txt"
+refuse "invalid utf-8" "UTF-8" "$W" watermark detect "$tmp/bad.txt" --key-file "$tmp/key"
+head -c 1000 "$tmp/m.wlm" > "$tmp/trunc.wlm"
+refuse "truncated model" "trunc.wlm" "$W" generate -m "$tmp/trunc.wlm"
+head -c 5000 /dev/urandom > "$tmp/foreign.wlm"
+refuse "foreign model" "foreign.wlm" "$W" generate -m "$tmp/foreign.wlm"
+refuse "missing model" "missing.wlm" "$W" generate -m "$tmp/missing.wlm"
+refuse "missing key" "key" env -u WARDEN_WATERMARK_KEY "$W" watermark detect "$tmp/kgw.jsonl"
+printf '{"text": 5}\n' > "$tmp/bad.jsonl"
+refuse "bad jsonl" "bad.jsonl:1" "$W" watermark detect "$tmp/bad.jsonl" --key-file "$tmp/key"
+refuse "bad delta" "delta" "$W" generate --watermark kgw --delta abc --key-file "$tmp/key"
+printf '' > "$tmp/empty.txt"
+check "empty input" "$W" watermark detect "$tmp/empty.txt" --key-file "$tmp/key"
+grep -q 'insufficient evidence' "$tmp/out" || { echo "FAIL: empty input verdict"; fails=$((fails + 1)); }
+
+if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed"; exit 1; fi
+echo "all CLI checks passed"

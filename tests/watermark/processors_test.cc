@@ -1,0 +1,218 @@
+// KGW, Unigram and Gumbel decoding hooks.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "warden/watermark.h"
+#include "watermark/green.h"
+
+namespace warden {
+namespace {
+
+using watermark_internal::GreenFunction;
+
+const WatermarkKey kKey{"processor-test-key-0123456789"};
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+WatermarkConfig Config(Scheme scheme, Seeding seeding = Seeding::kLeftHash, int32_t h = 1,
+                       double delta = 2.0) {
+  WatermarkConfig c;
+  c.scheme = scheme;
+  c.seeding = seeding;
+  c.context_width = h;
+  c.delta = delta;
+  c.vocab_size = 5000;
+  return c;
+}
+
+std::vector<TokenCandidate> RandomLogits(size_t n, std::mt19937* rng, bool shuffle) {
+  std::normal_distribution<float> logit(0, 3);
+  std::vector<TokenCandidate> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = {static_cast<TokenId>(i), logit(*rng), 0};
+  if (shuffle) std::shuffle(v.begin(), v.end(), *rng);
+  return v;
+}
+
+struct Seeded {
+  Seeding seeding;
+  int32_t h;
+};
+
+TEST(KgwProcessorTest, AddsDeltaExactlyToGreenOnly) {
+  std::mt19937 rng(1);
+  for (Seeded s : {Seeded{Seeding::kLeftHash, 1}, Seeded{Seeding::kLeftHash, 4},
+                   Seeded{Seeding::kMinHash, 3}, Seeded{Seeding::kSelfHash, 4}}) {
+    const WatermarkConfig config = Config(Scheme::kKgw, s.seeding, s.h, 2.5);
+    auto made = MakeWatermarkProcessor(config, kKey);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    EXPECT_FALSE(made->is_selector);
+    GreenFunction ref(config, kKey);
+    for (int trial = 0; trial < 20; ++trial) {
+      const std::vector<TokenId> history{7, 99, 1234, 42, static_cast<TokenId>(trial)};
+      const size_t n = trial == 0 ? 5000 : 1 + rng() % 700;
+      std::vector<TokenCandidate> before = RandomLogits(n, &rng, trial % 2 == 1);
+      std::vector<TokenCandidate> after = before;
+      CandidateArray arr{after.data(), after.size(), -1, false};
+      made->processor->Apply(history, &arr);
+      ASSERT_EQ(arr.size, n);
+      EXPECT_EQ(arr.selected, -1);
+      const auto ctx =
+          ref.MakeContext(std::span<const TokenId>(history).last(static_cast<size_t>(s.h)));
+      size_t green = 0;
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(after[i].id, before[i].id);
+        if (ref.IsGreen(ctx, before[i].id)) {
+          ++green;
+          EXPECT_EQ(after[i].logit, before[i].logit + 2.5f);
+        } else {
+          EXPECT_EQ(after[i].logit, before[i].logit);
+        }
+      }
+      if (n == 5000) {
+        EXPECT_NEAR(green, 1250.0, 200.0);
+      }
+    }
+  }
+}
+
+TEST(KgwProcessorTest, ShortHistoryLeavesLogitsAlone) {
+  auto made = MakeWatermarkProcessor(Config(Scheme::kKgw, Seeding::kLeftHash, 3), kKey);
+  ASSERT_TRUE(made.ok());
+  std::mt19937 rng(2);
+  std::vector<TokenCandidate> before = RandomLogits(100, &rng, false), after = before;
+  CandidateArray arr{after.data(), after.size(), -1, false};
+  const std::vector<TokenId> history{1, 2};
+  made->processor->Apply(history, &arr);
+  for (size_t i = 0; i < before.size(); ++i) EXPECT_EQ(after[i].logit, before[i].logit);
+}
+
+TEST(KgwProcessorTest, InfiniteDeltaKeepsOnlyGreen) {
+  const WatermarkConfig config =
+      Config(Scheme::kKgw, Seeding::kSelfHash, 2, std::numeric_limits<double>::infinity());
+  auto made = MakeWatermarkProcessor(config, kKey);
+  ASSERT_TRUE(made.ok());
+  GreenFunction ref(config, kKey);
+  std::mt19937 rng(3);
+  const std::vector<TokenId> history{3, 4};
+  const auto ctx = ref.MakeContext(history);
+  std::vector<TokenCandidate> before = RandomLogits(1003, &rng, true), after = before;
+  CandidateArray arr{after.data(), after.size(), -1, false};
+  made->processor->Apply(history, &arr);
+  size_t green = 0;
+  for (size_t i = 0; i < before.size(); ++i) {
+    if (ref.IsGreen(ctx, before[i].id)) {
+      ++green;
+      EXPECT_EQ(after[i].logit, before[i].logit);
+    } else {
+      EXPECT_EQ(after[i].logit, kNegInf);
+    }
+  }
+  EXPECT_GT(green, 0u);
+
+  // No green candidate that can be sampled: nothing changes.
+  std::vector<TokenCandidate> reds;
+  for (TokenId t = 0; reds.size() < 10; ++t) {
+    if (!ref.IsGreen(ctx, t)) reds.push_back({t, 1.0f, 0});
+  }
+  TokenId g = 0;
+  while (!ref.IsGreen(ctx, g)) ++g;
+  reds.push_back({g, kNegInf, 0});  // green, but already vetoed
+  std::vector<TokenCandidate> untouched = reds;
+  CandidateArray red_arr{reds.data(), reds.size(), -1, false};
+  made->processor->Apply(history, &red_arr);
+  for (size_t i = 0; i < reds.size(); ++i) EXPECT_EQ(reds[i].logit, untouched[i].logit);
+}
+
+TEST(UnigramProcessorTest, OneFixedListWhateverTheContext) {
+  const WatermarkConfig config = Config(Scheme::kUnigram, Seeding::kLeftHash, 1, 1.5);
+  auto made = MakeWatermarkProcessor(config, kKey);
+  ASSERT_TRUE(made.ok());
+  GreenFunction ref(config, kKey);
+  std::mt19937 rng(4);
+  for (int trial = 0; trial < 4; ++trial) {
+    // Ids past the vocabulary (padded logits) are covered too.
+    std::vector<TokenCandidate> before = RandomLogits(5100, &rng, true), after = before;
+    CandidateArray arr{after.data(), after.size(), -1, false};
+    const std::vector<TokenId> history{static_cast<TokenId>(trial * 17)};
+    made->processor->Apply(history, &arr);
+    for (size_t i = 0; i < before.size(); ++i) {
+      const bool green = ref.IsGreen({}, before[i].id);
+      EXPECT_EQ(after[i].logit, before[i].logit + (green ? 1.5f : 0.0f)) << before[i].id;
+    }
+  }
+}
+
+// Reference: argmax over p > 0 of log(r) / p, written out directly.
+TEST(GumbelSelectorTest, SelectsArgmaxOfFormula) {
+  for (Seeding seeding : {Seeding::kLeftHash, Seeding::kMinHash}) {
+    const WatermarkConfig config = Config(Scheme::kGumbel, seeding, 2);
+    auto made = MakeWatermarkProcessor(config, kKey);
+    ASSERT_TRUE(made.ok());
+    EXPECT_TRUE(made->is_selector);
+    GreenFunction ref(config, kKey);
+    std::mt19937 rng(5);
+    for (int trial = 0; trial < 50; ++trial) {
+      std::vector<TokenCandidate> cand = RandomLogits(1 + rng() % 300, &rng, true);
+      if (cand.size() > 3) cand[1].logit = kNegInf;  // p = 0: never chosen
+      std::vector<TokenCandidate> copy = cand;
+      const std::vector<TokenId> history{static_cast<TokenId>(rng() % 5000),
+                                         static_cast<TokenId>(rng() % 5000)};
+      CandidateArray arr{cand.data(), cand.size(), -1, false};
+      made->processor->Apply(history, &arr);
+      ASSERT_GE(arr.selected, 0);
+
+      CandidateArray ref_arr{copy.data(), copy.size(), -1, false};
+      ref_arr.Softmax();
+      const auto ctx = ref.MakeContext(history);
+      int64_t best = -1;
+      double best_score = 0;
+      for (size_t i = 0; i < copy.size(); ++i) {
+        if (copy[i].p <= 0) continue;
+        const double r = GreenFunction::Uniform(ref.GumbelBits(ctx, copy[i].id));
+        const double score = std::log(r) / copy[i].p;
+        if (best < 0 || score > best_score) {
+          best = static_cast<int64_t>(i);
+          best_score = score;
+        }
+      }
+      EXPECT_EQ(arr.selected, best);
+      EXPECT_GT(cand[static_cast<size_t>(arr.selected)].p, 0.0f);
+      for (size_t i = 0; i < cand.size(); ++i) EXPECT_EQ(cand[i].logit, copy[i].logit);
+    }
+  }
+}
+
+// Over many contexts the selector samples from p: a token of probability
+// 0.7 is picked about 70% of the time (distortion-free over the key).
+TEST(GumbelSelectorTest, FollowsTheDistributionAcrossContexts) {
+  auto made = MakeWatermarkProcessor(Config(Scheme::kGumbel), kKey);
+  ASSERT_TRUE(made.ok());
+  const int trials = 4000;
+  int picked = 0;
+  for (int t = 0; t < trials; ++t) {
+    // logits giving p = 0.7, 0.2, 0.1
+    std::vector<TokenCandidate> cand{{0, std::log(0.7f), 0}, {1, std::log(0.2f), 0},
+                                     {2, std::log(0.1f), 0}};
+    CandidateArray arr{cand.data(), cand.size(), -1, false};
+    const std::vector<TokenId> history{t};
+    made->processor->Apply(history, &arr);
+    picked += cand[static_cast<size_t>(arr.selected)].id == 0;
+  }
+  EXPECT_NEAR(picked, 0.7 * trials, 5 * std::sqrt(trials * 0.21));
+}
+
+TEST(WatermarkProcessorTest, FactoryRejectsInvalidConfigs) {
+  WatermarkConfig c = Config(Scheme::kKgw);
+  c.gamma = 2;
+  EXPECT_EQ(MakeWatermarkProcessor(c, kKey).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(KgwProcessor::Create(Config(Scheme::kUnigram), kKey).ok());
+  EXPECT_FALSE(GumbelSelector::Create(Config(Scheme::kKgw), kKey).ok());
+  EXPECT_FALSE(UnigramProcessor::Create(Config(Scheme::kGumbel), kKey).ok());
+}
+
+}  // namespace
+}  // namespace warden

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lm/ngram_fastlog.h"
 #include "warden/lm.h"
 #include "warden/ngram.h"
 #include "warden/tokenizer.h"
@@ -164,6 +165,24 @@ void BM_NgramLogProb(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_NgramLogProb);
+
+// The log step of NextLogits alone, kernel and reference.
+void BM_NgramLogInPlace(benchmark::State& state) {
+  std::vector<float> probs(kVocab);
+  std::mt19937_64 rng(5);
+  for (float& p : probs) p = static_cast<float>(std::exp2(-30.0 * (rng() % 1000) / 1000.0));
+  std::vector<float> work(kVocab);
+  for (auto _ : state) {
+    work = probs;
+    if (state.range(0)) {
+      ngram::LogInPlace(work);
+    } else {
+      ngram::LogInPlaceReference(work);
+    }
+    benchmark::DoNotOptimize(work.data());
+  }
+}
+BENCHMARK(BM_NgramLogInPlace)->Arg(1)->Arg(0);
 
 }  // namespace
 }  // namespace warden

@@ -2,20 +2,27 @@
 // cosmetic edits do not hide a watermark (or, later, a protected text or a
 // denied word).
 //
-// Steps, each optional:
+// Steps, each optional, applied in this order:
+//  - invisible characters removed: default-ignorable code points (zero-width
+//    spaces and joiners, soft hyphen, bidi controls, variation selectors,
+//    tag characters, BOM, Hangul fillers...) and control characters other
+//    than "\t" "\n" "\v" "\f" "\r" (C0, DEL, C1 except NEL). First, so that a
+//    mark hidden behind a joiner still composes in the next step;
 //  - NFKC (compatibility composition): full-width letters, ligatures,
 //    superscripts become their plain forms;
-//  - invisible characters removed: zero-width spaces and joiners, soft
-//    hyphens, bidi controls, variation selectors, tag characters, BOM;
 //  - homoglyphs folded: a non-ASCII character whose confusable skeleton
-//    (Unicode TR39, through ICU) is ASCII becomes that ASCII text, so the
-//    Cyrillic "а" in "pаypal" reads as Latin "a". ASCII is never changed.
+//    (Unicode TR39, through ICU) is that of an ASCII letter or digit becomes
+//    that ASCII character, chosen by its case (Cyrillic "і" -> "i", "І" ->
+//    "I"), so the Cyrillic "а" in "pаypal" reads as Latin "a". Letters whose
+//    skeleton is several ASCII letters ("æ" -> "ae") are kept. ASCII is never
+//    changed. NFKC runs again after a fold, so the output stays NFKC;
 //  - whitespace runs other than "\n" collapsed to one ASCII space (off by
 //    default: it changes tokenization of indented text).
 //
 // Input must be valid UTF-8; invalid input gives InvalidArgument with the
 // offset of the first bad byte. Pure-ASCII input without control characters
-// takes a fast path that copies it through.
+// takes a fast path that copies it through; in longer texts, such lines are
+// copied and only the other lines go through ICU.
 //
 // Thread safety: a Normalizer is immutable after construction and may be
 // shared between threads.

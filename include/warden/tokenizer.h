@@ -6,14 +6,29 @@
 // a hash of everything that decides how text maps to ids. A detector whose
 // fingerprint differs from the generator's refuses to score.
 //
-// `BpeTokenizer` is warden's own byte-level BPE: text is split into
-// pre-tokens (letters with one optional leading space, digits, punctuation
-// runs, whitespace), each pre-token's UTF-8 bytes start as byte tokens 0..255
-// and learned merges are applied in rank order. Every byte string is
-// encodable, so Encode never fails on valid UTF-8, and
+// `BpeTokenizer` is warden's own byte-level BPE. Text is first split into
+// pre-tokens that merges never cross (exact rules, versioned, in
+// src/text/pretokenize.h). Bytes >= 0x80 count as letters, so a UTF-8
+// character is never split; each piece is one of:
+//   - one optional leading space + a run of letters  (" the", "café"),
+//   - one optional leading space + 1 to 3 digits     (" 198" "7"),
+//   - one optional leading space + a run of ASCII punctuation/other bytes,
+//   - a run of "\n"/"\r",
+//   - a run of ' ', '\t', '\v', '\f'; its last space is given to the next
+//     piece when that piece starts with a letter, digit or punctuation
+//     ("a   b" -> "a" "  " " b"),
+// and no piece exceeds 64 bytes (longer runs are cut, between characters
+// when possible). Each piece's bytes start as byte tokens 0..255 and the
+// learned merges are applied lowest rank first (leftmost on ties). Every
+// byte string is encodable, so Encode never fails on valid UTF-8, and
 // Decode(Encode(s)) == s for every valid UTF-8 string s.
 //
-// Thread safety: all const methods are safe to call concurrently.
+// Vocabulary: ids 0..255 are the bytes, 256 is <eos> (no bytes: never
+// produced by Encode, skipped by Decode), merge r creates id 257 + r.
+//
+// Thread safety: all const methods are safe to call concurrently. Encode
+// keeps a small per-thread cache of recently encoded pieces (bounded, about
+// 1 MB per thread and tokenizer slot); results never depend on it.
 // Ownership: a BpeTokenizer owns its tables; it is movable, not copyable.
 #ifndef WARDEN_TOKENIZER_H_
 #define WARDEN_TOKENIZER_H_
@@ -65,12 +80,17 @@ class Tokenizer {
 class BpeTokenizer final : public Tokenizer {
  public:
   struct TrainOptions {
-    int32_t vocab_size = 8192;  // including the 256 byte tokens and <eos>
+    int32_t vocab_size = 8192;   // including the 256 byte tokens and <eos>
     int32_t min_pair_count = 2;  // stop merging below this frequency
     int32_t threads = 0;         // 0 = hardware concurrency
   };
 
-  // Learns merges from `texts`. Fails if vocab_size < 257 or > 1<<20.
+  // Learns merges from `texts` (valid UTF-8, else InvalidArgument). The most
+  // frequent adjacent pair is merged first, ties going to the smallest
+  // (left, right) ids, so the result is deterministic and independent of
+  // `threads`. Stops early when no pair occurs min_pair_count times, so
+  // vocab_size() may end up smaller than asked. Fails if vocab_size < 257
+  // or > 1<<20.
   static Result<BpeTokenizer> Train(std::span<const std::string> texts, const TrainOptions& opts);
 
   // Serialized form (see docs/formats.md), stored inside model files.

@@ -59,8 +59,8 @@ std::string_view SeedingName(Seeding s);
 
 struct WatermarkConfig {
   Scheme scheme = Scheme::kKgw;
-  double gamma = 0.25;  // green fraction (kKgw, kUnigram)
-  double delta = 2.0;   // logit bias for green tokens; +infinity: green only
+  double gamma = 0.25;        // green fraction (kKgw, kUnigram)
+  double delta = 2.0;         // logit bias for green tokens; +infinity: green only
   int32_t context_width = 1;  // h: previous tokens that seed the hash
   Seeding seeding = Seeding::kLeftHash;
   int32_t vocab_size = 0;
@@ -136,8 +136,8 @@ class KgwProcessor final : public LogitsProcessor {
   std::unique_ptr<Impl> impl_;
 };
 
-// Adds delta to the fixed green list of the key (Unigram); a bitmap over the
-// vocabulary is built once at creation.
+// Adds delta to the fixed green list of the key (Unigram); the keyed hash of
+// every vocabulary id is tabulated once at creation.
 class UnigramProcessor final : public LogitsProcessor {
  public:
   static Result<std::unique_ptr<UnigramProcessor>> Create(const WatermarkConfig& config,

@@ -87,9 +87,9 @@ struct WindowResult {
 
 struct DetectionResult {
   Scheme scheme = Scheme::kKgw;
-  DetectOptions options;   // as used
+  DetectOptions options;  // as used
   int64_t tokens_total = 0;
-  SpanScore whole;         // the whole text (whole.scored: tokens scored)
+  SpanScore whole;                     // the whole text (whole.scored: tokens scored)
   std::optional<WindowResult> window;  // when options.windowed
   // The p-value the verdict compares with alpha: whole.p_value, or the
   // window's corrected p-value when windowed.

@@ -96,6 +96,10 @@ struct CalibrationRow {
   int64_t decided = 0;  // passages with at least min_tokens scored tokens
   int64_t fp_1e2 = 0, fp_1e3 = 0;  // passages with p < alpha
   double fpr_1e2 = 0, fpr_1e3 = 0;  // fp / passages
+  // Sum of token scores / scored tokens over all passages: the green share
+  // for KGW and Unigram (gamma under the null), the mean -log(1 - r) for
+  // Gumbel (1 under the null). A bias here shifts every passage at once.
+  double mean_token_score = 0;
 };
 
 // All-green runs of 10 consecutive scored tokens in human text.

@@ -9,6 +9,7 @@
 // an out-of-bounds read.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>

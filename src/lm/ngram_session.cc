@@ -2,6 +2,8 @@
 // already normalized (a softmax of them gives back the distribution).
 #include "lm/ngram_session.h"
 
+#include "lm/ngram_fastlog.h"
+
 #include <cmath>
 #include <string>
 
@@ -29,7 +31,7 @@ Status NgramSession::NextLogits(std::span<float> logits) {
   std::span<const TokenId> context(history_);
   if (context.size() > keep) context = context.subspan(context.size() - keep);
   model_.Distribution(context, logits);
-  for (float& x : logits) x = std::log(x);
+  LogInPlace(logits);
   return Status::Ok();
 }
 

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -47,7 +48,13 @@ void ParallelFor(int n, Fn fn) {
   }
   std::vector<std::thread> workers;
   workers.reserve(n - 1);
-  for (int i = 1; i < n; ++i) workers.emplace_back(fn, i);
+  int i = 1;
+  try {
+    for (; i < n; ++i) workers.emplace_back(fn, i);
+  } catch (const std::system_error&) {
+    // Out of threads: do the rest here rather than let the exception escape.
+    for (; i < n; ++i) fn(i);
+  }
   fn(0);
   for (auto& w : workers) w.join();
 }
@@ -139,7 +146,6 @@ class Trainer {
         prune_above_(prune_above),
         context_key_bytes_((order - 1) * ngram::BitsPerToken(vocab) <= 64 ? 8 : 16) {}
 
-  // Fills the tables; returns the number of predicted positions.
   void Run(std::span<const std::vector<TokenId>> docs) {
     std::vector<Entry<Key>> list = CountTopOrder(docs);
     tables_.resize(order_ + 1);

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -55,10 +54,6 @@ class PairRankMap {
   size_t mask_ = 0;
 };
 
-struct StringViewHash {
-  size_t operator()(std::string_view s) const { return static_cast<size_t>(Hash64(s)); }
-};
-
 }  // namespace text
 
 struct BpeTokenizer::Impl {
@@ -80,8 +75,8 @@ struct BpeTokenizer::Impl {
 
   int32_t vocab_size() const { return text::kFirstMergeId + static_cast<int32_t>(merges.size()); }
   std::string_view Bytes(TokenId id) const {
-    return std::string_view(token_bytes).substr(token_offsets[id],
-                                                token_offsets[id + 1] - token_offsets[id]);
+    return std::string_view(token_bytes)
+        .substr(token_offsets[id], token_offsets[id + 1] - token_offsets[id]);
   }
   // BPE of one pre-token (at most kMaxPieceBytes bytes), appended to out.
   void EncodePiece(std::string_view piece, std::vector<TokenId>* out) const;

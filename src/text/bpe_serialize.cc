@@ -98,7 +98,9 @@ Result<BpeTokenizer> BpeTokenizer::Deserialize(std::string_view bytes) {
   for (uint32_t i = 0; i < num_merges; ++i, m += 8) {
     const uint32_t left = GetU32(m), right = GetU32(m + 4);
     // Out-of-range values map to -1, which Build rejects.
-    auto id = [](uint32_t v) { return v < uint32_t{text::kMaxVocabSize} ? TokenId(v) : TokenId{-1}; };
+    auto id = [](uint32_t v) {
+      return v < uint32_t{text::kMaxVocabSize} ? TokenId(v) : TokenId{-1};
+    };
     pairs.emplace_back(id(left), id(right));
   }
   try {

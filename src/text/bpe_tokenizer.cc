@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
-#include <cstring>
+#include <unordered_map>
 
 #include "text/bpe_impl.h"
 #include "text/pretokenize.h"
@@ -181,12 +181,10 @@ void BpeTokenizer::Impl::EncodePiece(std::string_view piece, std::vector<TokenId
     }
     if (pos < 0) break;
     sym[pos] = text::kFirstMergeId + best;
-    // Drop sym[pos + 1] and the rank of the pair it started.
-    const int tail = m - pos - 2;
-    if (tail > 0) {
-      std::memmove(sym + pos + 1, sym + pos + 2, sizeof(TokenId) * static_cast<size_t>(tail));
-      std::memmove(rank + pos + 1, rank + pos + 2, sizeof(int32_t) * static_cast<size_t>(tail - 1));
-    }
+    // Drop sym[pos + 1] and the rank of the pair it started. Plain loops:
+    // the tails are a few elements, too short for a memmove call to pay.
+    for (int i = pos + 1; i + 1 < m; ++i) sym[i] = sym[i + 1];
+    for (int i = pos + 1; i + 2 < m; ++i) rank[i] = rank[i + 1];
     --m;
     if (pos > 0) rank[pos - 1] = rank_of(sym[pos - 1], sym[pos]);
     if (pos + 1 < m) rank[pos] = rank_of(sym[pos], sym[pos + 1]);

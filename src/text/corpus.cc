@@ -15,8 +15,10 @@ namespace warden {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -129,14 +131,29 @@ std::string RepairUtf8(std::string_view s) {
     uint32_t cp = c;
     if (c >= 0x80 && c < 0xA0) {
       switch (c) {
-        case 0x85: cp = 0x2026; break;
-        case 0x91: cp = 0x2018; break;
-        case 0x92: cp = 0x2019; break;
-        case 0x93: cp = 0x201C; break;
-        case 0x94: cp = 0x201D; break;
-        case 0x96: cp = 0x2013; break;
-        case 0x97: cp = 0x2014; break;
-        default: continue;  // no printable meaning: drop it
+        case 0x85:
+          cp = 0x2026;
+          break;
+        case 0x91:
+          cp = 0x2018;
+          break;
+        case 0x92:
+          cp = 0x2019;
+          break;
+        case 0x93:
+          cp = 0x201C;
+          break;
+        case 0x94:
+          cp = 0x201D;
+          break;
+        case 0x96:
+          cp = 0x2013;
+          break;
+        case 0x97:
+          cp = 0x2014;
+          break;
+        default:
+          continue;  // no printable meaning: drop it
       }
     }
     if (cp < 0x800) {
@@ -183,7 +200,8 @@ Status LoadGcide(const std::string& path, std::vector<CorpusDocument>* docs) {
   bool first_line = true;
   auto flush = [&]() {
     std::string_view t = Trim(para);
-    bool boiler = t.find("GNU") != std::string_view::npos || t.find("* * *") != std::string_view::npos ||
+    bool boiler = t.find("GNU") != std::string_view::npos ||
+                  t.find("* * *") != std::string_view::npos ||
                   t.find("====") != std::string_view::npos;
     if (!boiler && CountWords(t) >= 5) docs->push_back({"gcide", std::string(t)});
     para.clear();
@@ -206,7 +224,8 @@ Status LoadGcide(const std::string& path, std::vector<CorpusDocument>* docs) {
       // "Headword \Pro*nun"ci*a`tion\, n. [etymology ...]": not prose.
       if (line.find('\\') != std::string_view::npos) {
         size_t open = line.rfind('[');
-        skip_etymology = open != std::string_view::npos && line.find(']', open) == std::string_view::npos;
+        skip_etymology =
+            open != std::string_view::npos && line.find(']', open) == std::string_view::npos;
         continue;
       }
     }

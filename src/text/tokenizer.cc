@@ -1,6 +1,6 @@
 // Tokenizer methods shared by every vocabulary.
-#include "text/utf8.h"
 #include "warden/tokenizer.h"
+#include "text/utf8.h"
 
 namespace warden {
 

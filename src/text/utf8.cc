@@ -25,11 +25,16 @@ struct SecondByteRange {
 };
 inline SecondByteRange SecondRange(uint8_t lead) {
   switch (lead) {
-    case 0xE0: return {0xA0, 0xBF};  // below: overlong 3-byte forms
-    case 0xED: return {0x80, 0x9F};  // above: UTF-16 surrogates
-    case 0xF0: return {0x90, 0xBF};  // below: overlong 4-byte forms
-    case 0xF4: return {0x80, 0x8F};  // above: beyond U+10FFFF
-    default: return {0x80, 0xBF};
+    case 0xE0:
+      return {0xA0, 0xBF};  // below: overlong 3-byte forms
+    case 0xED:
+      return {0x80, 0x9F};  // above: UTF-16 surrogates
+    case 0xF0:
+      return {0x90, 0xBF};  // below: overlong 4-byte forms
+    case 0xF4:
+      return {0x80, 0x8F};  // above: beyond U+10FFFF
+    default:
+      return {0x80, 0xBF};
   }
 }
 
@@ -119,9 +124,9 @@ size_t FindInvalidUtf8Reference(std::string_view s) {
       cp = (cp << 6) | (p[i + k] & 0x3F);
     }
     static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len]) return i;                   // overlong
-    if (cp >= 0xD800 && cp <= 0xDFFF) return i;     // surrogate
-    if (cp > 0x10FFFF) return i;                    // out of range
+    if (cp < kMin[len]) return i;                // overlong
+    if (cp >= 0xD800 && cp <= 0xDFFF) return i;  // surrogate
+    if (cp > 0x10FFFF) return i;                 // out of range
     i += len;
   }
   return std::string_view::npos;

@@ -37,8 +37,7 @@ inline uint32_t DecodeValidUtf8(const uint8_t*& p) {
     p += 2;
     return r;
   }
-  uint32_t r =
-      ((c & 0x07) << 18) | ((p[0] & 0x3Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+  uint32_t r = ((c & 0x07) << 18) | ((p[0] & 0x3Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
   p += 3;
   return r;
 }

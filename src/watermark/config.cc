@@ -181,16 +181,16 @@ Result<WatermarkSpec> WatermarkSpec::FromJson(const nlohmann::json& j) {
   auto get_string = [&](const char* field) -> Result<std::string> {
     auto it = j.find(field);
     if (it == j.end() || !it->is_string()) {
-      return Status::InvalidArgument(std::string("watermark spec: missing string field '") +
-                                     field + "'");
+      return Status::InvalidArgument(std::string("watermark spec: missing string field '") + field +
+                                     "'");
     }
     return it->get<std::string>();
   };
   auto get_number = [&](const char* field) -> Result<double> {
     auto it = j.find(field);
     if (it == j.end() || !it->is_number()) {
-      return Status::InvalidArgument(std::string("watermark spec: missing number field '") +
-                                     field + "'");
+      return Status::InvalidArgument(std::string("watermark spec: missing number field '") + field +
+                                     "'");
     }
     return it->get<double>();
   };
@@ -255,8 +255,7 @@ Status CheckCompatible(const WatermarkSpec& generator, const WatermarkSpec& dete
     differ("tokenizer", generator.tokenizer_fingerprint, detector.tokenizer_fingerprint);
   }
   if (generator.vocab_size != detector.vocab_size) {
-    differ("vocab_size", std::to_string(generator.vocab_size),
-           std::to_string(detector.vocab_size));
+    differ("vocab_size", std::to_string(generator.vocab_size), std::to_string(detector.vocab_size));
   }
   if (generator.key_id != detector.key_id) differ("key_id", generator.key_id, detector.key_id);
   if (diffs.empty()) return Status::Ok();

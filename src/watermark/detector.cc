@@ -51,10 +51,94 @@ std::string_view VerdictName(Verdict v) {
   return "unknown";
 }
 
+namespace {
+
+// The per-position work of one scheme and seeding, fixed at compile time.
+enum class ScanKind { kUnigram, kKgwLeft, kKgwMin, kKgwSelf, kGumbelLeft, kGumbelMin };
+
+ScanKind KindOf(Scheme scheme, Seeding seeding) {
+  switch (scheme) {
+    case Scheme::kUnigram:
+      return ScanKind::kUnigram;
+    case Scheme::kGumbel:
+      return seeding == Seeding::kLeftHash ? ScanKind::kGumbelLeft : ScanKind::kGumbelMin;
+    case Scheme::kKgw:
+      break;
+  }
+  if (seeding == Seeding::kLeftHash) return ScanKind::kKgwLeft;
+  return seeding == Seeding::kMinHash ? ScanKind::kKgwMin : ScanKind::kKgwSelf;
+}
+
+// Computes, for every position from h on, the trial key and outcome (green
+// 0/1, or the Gumbel bits) exactly as GreenFunction's MakeContext, TrialKey,
+// IsGreen and GumbelBits define them, and calls emit(i, counted, value),
+// where `counted` is false for a repeated trial when `dedup` is given.
+//
+// Why blocks: keys of a block are computed first and their hash-set slots
+// prefetched, then inserted, so the cache misses of a large set overlap
+// instead of stalling one by one. Min-hash seedings hash each token once
+// per block instead of h + 1 times.
+template <ScanKind K, typename Emit>
+void Scan(const GreenFunction& g, std::span<const TokenId> tokens, size_t h, FlatSet64* dedup,
+          Emit& emit) {
+  constexpr size_t kBlock = 64;
+  constexpr bool kMin =
+      K == ScanKind::kKgwMin || K == ScanKind::kKgwSelf || K == ScanKind::kGumbelMin;
+  const size_t n = tokens.size();
+  const uint64_t thr = g.threshold();
+  uint64_t keys[kBlock];
+  uint64_t values[kBlock];
+  uint32_t th[kBlock + 8];  // token hashes of tokens[b0 - h, b0 + m)
+  for (size_t b0 = std::min(h, n); b0 < n; b0 += kBlock) {
+    const size_t m = std::min(kBlock, n - b0);
+    if constexpr (kMin) {
+      for (size_t j = 0; j < m + h; ++j) th[j] = g.TokenHash(tokens[b0 - h + j]);
+    }
+    for (size_t j = 0; j < m; ++j) {
+      const size_t i = b0 + j;
+      const TokenId t = tokens[i];
+      const uint32_t u = static_cast<uint32_t>(t);
+      if constexpr (K == ScanKind::kUnigram) {
+        keys[j] = u;
+        values[j] = g.TokenHash(t) < thr;
+      } else if constexpr (K == ScanKind::kKgwLeft || K == ScanKind::kGumbelLeft) {
+        const Context c = g.MakeContext(tokens.subspan(i - h, h));
+        if constexpr (K == ScanKind::kKgwLeft) {
+          keys[j] = g.TrialKey(c, t);
+          values[j] = GreenFunction::GreenHash(c, u) < thr;
+        } else {
+          keys[j] = values[j] = g.GumbelBits(c, t);
+        }
+      } else {
+        uint32_t mn = UINT32_MAX;
+        for (size_t k = 0; k < h; ++k) mn = std::min(mn, th[j + k]);
+        if constexpr (K == ScanKind::kKgwMin) {
+          keys[j] = (static_cast<uint64_t>(mn) << 32) | u;
+          values[j] = GreenFunction::GreenHash(g.FromMin(mn), u) < thr;
+        } else if constexpr (K == ScanKind::kKgwSelf) {
+          const uint32_t s = std::min(mn, th[j + h]);
+          keys[j] = (static_cast<uint64_t>(s) << 32) | u;
+          values[j] = GreenFunction::GreenHash(g.FromMin(s), u) < thr;
+        } else {
+          keys[j] = values[j] = g.GumbelBits(g.FromMin(mn), t);
+        }
+      }
+      if (dedup != nullptr) dedup->Prefetch(keys[j]);
+    }
+    for (size_t j = 0; j < m; ++j) {
+      const bool counted = dedup == nullptr || dedup->Insert(keys[j]);
+      emit(b0 + j, counted, values[j]);
+    }
+  }
+}
+
+}  // namespace
+
 struct WatermarkDetector::Impl {
   GreenFunction green;
   WatermarkSpec spec;
   double gamma;
+  ScanKind kind;
 
   // Fills z and the p-values of a span from scored and score.
   void Test(SpanScore* s) const {
@@ -120,26 +204,21 @@ DetectionResult WatermarkDetector::Impl::Detect(std::span<const TokenId> tokens,
   int64_t scored = 0, green_count = 0;
   double score_sum = 0;
   const bool gumbel = scheme == Scheme::kGumbel;
-  for (size_t i = start; i < n; ++i) {
-    const TokenId t = tokens[i];
-    const Context c = h > 0 ? green.MakeContext(tokens.subspan(i - h, h)) : Context{};
-    bool counted = true;
-    if (options.ignore_repeated) counted = set.Insert(green.TrialKey(c, t));
+  auto emit = [&](size_t i, bool counted, uint64_t value) {
     double s = 0;
     if (counted) {
       if (gumbel) {
-        s = GreenFunction::ExpScore(green.GumbelBits(c, t));
+        s = GreenFunction::ExpScore(value);
       } else {
-        const bool g = green.IsGreen(c, t);
-        green_count += g;
-        s = g;
+        green_count += static_cast<int64_t>(value);
+        s = static_cast<double>(value);
       }
       ++scored;
       score_sum += s;
     }
     if (want_positions) {
       if (options.per_token && counted) {
-        r.per_token[i] = gumbel ? (s > 1.0 ? 1 : 0) : static_cast<int8_t>(s);
+        r.per_token[i] = gumbel ? (s > 1.0 ? 1 : 0) : static_cast<int8_t>(value);
         r.per_token_score[i] = static_cast<float>(s);
       }
       if (options.windowed) {
@@ -147,6 +226,27 @@ DetectionResult WatermarkDetector::Impl::Detect(std::span<const TokenId> tokens,
         prefix_score[i + 1] = s;
       }
     }
+  };
+  FlatSet64* dedup = options.ignore_repeated ? &set : nullptr;
+  switch (kind) {
+    case ScanKind::kUnigram:
+      Scan<ScanKind::kUnigram>(green, tokens, h, dedup, emit);
+      break;
+    case ScanKind::kKgwLeft:
+      Scan<ScanKind::kKgwLeft>(green, tokens, h, dedup, emit);
+      break;
+    case ScanKind::kKgwMin:
+      Scan<ScanKind::kKgwMin>(green, tokens, h, dedup, emit);
+      break;
+    case ScanKind::kKgwSelf:
+      Scan<ScanKind::kKgwSelf>(green, tokens, h, dedup, emit);
+      break;
+    case ScanKind::kGumbelLeft:
+      Scan<ScanKind::kGumbelLeft>(green, tokens, h, dedup, emit);
+      break;
+    case ScanKind::kGumbelMin:
+      Scan<ScanKind::kGumbelMin>(green, tokens, h, dedup, emit);
+      break;
   }
   if (options.ignore_repeated && set.capacity_bytes() > kMaxKeptSetBytes) set.Release();
 
@@ -163,8 +263,8 @@ DetectionResult WatermarkDetector::Impl::Detect(std::span<const TokenId> tokens,
     SearchWindows(prefix_scored, prefix_score, options, &r);
     if (r.window) {
       r.decision_p_value = r.window->corrected_p_value;
-      r.verdict = r.decision_p_value < options.alpha ? Verdict::kWatermarked
-                                                     : Verdict::kNotWatermarked;
+      r.verdict =
+          r.decision_p_value < options.alpha ? Verdict::kWatermarked : Verdict::kNotWatermarked;
     } else {
       r.decision_p_value = 1;
       r.verdict = Verdict::kInsufficientEvidence;
@@ -174,8 +274,8 @@ DetectionResult WatermarkDetector::Impl::Detect(std::span<const TokenId> tokens,
     if (scored < options.min_tokens) {
       r.verdict = Verdict::kInsufficientEvidence;
     } else {
-      r.verdict = r.whole.p_value < options.alpha ? Verdict::kWatermarked
-                                                  : Verdict::kNotWatermarked;
+      r.verdict =
+          r.whole.p_value < options.alpha ? Verdict::kWatermarked : Verdict::kNotWatermarked;
     }
   }
   return r;
@@ -241,8 +341,9 @@ WatermarkDetector::~WatermarkDetector() = default;
 Result<WatermarkDetector> WatermarkDetector::Create(const WatermarkConfig& config,
                                                     const WatermarkKey& key) {
   WARDEN_RETURN_IF_ERROR(config.Validate());
-  auto impl = std::make_shared<Impl>(
-      Impl{GreenFunction(config, key), WatermarkSpec::From(config, key), 0.0});
+  auto impl =
+      std::make_shared<Impl>(Impl{GreenFunction(config, key), WatermarkSpec::From(config, key), 0.0,
+                                  KindOf(config.scheme, config.seeding)});
   // The exact null probability of green (gamma rounded to 2^-32).
   impl->gamma = static_cast<double>(impl->green.threshold()) * 0x1.0p-32;
   return WatermarkDetector(std::move(impl));

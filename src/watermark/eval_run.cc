@@ -334,9 +334,12 @@ Status EvalRun::Calibration() {
         row.config = config;
         row.ignore_repeated = removal;
         row.subset = subset;
+        double score = 0, scored = 0;
         for (size_t i = 0; i < res.size(); ++i) {
           if (row.subset == "natural" && passages_[i].repetitive) continue;
           if (row.subset == "repetitive" && !passages_[i].repetitive) continue;
+          score += res[i].whole.score;
+          scored += static_cast<double>(res[i].whole.scored);
           const Det d = Summarize(res[i]);
           ++row.passages;
           row.decided += d.decided ? 1 : 0;
@@ -344,6 +347,7 @@ Status EvalRun::Calibration() {
           row.fp_1e3 += d.decided && d.p < 1e-3 ? 1 : 0;
         }
         if (row.passages == 0) continue;
+        row.mean_token_score = scored > 0 ? score / scored : 0;
         row.fpr_1e2 = static_cast<double>(row.fp_1e2) / static_cast<double>(row.passages);
         row.fpr_1e3 = static_cast<double>(row.fp_1e3) / static_cast<double>(row.passages);
         report_.calibration.push_back(std::move(row));

@@ -15,7 +15,9 @@ namespace {
 // Domain constants: distinct hashes of the same secret for each subkey.
 constexpr uint64_t kSeedDomain = 0x57415244454e5731ULL;  // "WARDENW1"
 
-uint64_t Subkey(uint64_t root, uint64_t index) { return Mix64(root + 0x9e3779b97f4a7c15ULL * index); }
+uint64_t Subkey(uint64_t root, uint64_t index) {
+  return Mix64(root + 0x9e3779b97f4a7c15ULL * index);
+}
 
 #ifdef WARDEN_WATERMARK_X86
 
@@ -52,9 +54,11 @@ __attribute__((target("avx2"))) inline __m256i LoadIds8(const TokenCandidate* c)
   return _mm256_blend_epi32(_mm256_blend_epi32(p0, p1, 0x38), p2, 0xc0);
 }
 
-// Broadcast constants of one call.
+// Broadcast constants of one call, and the optional token-hash table.
 struct LaneConsts {
-  __m256i sign, thr, tok_a, tok_b, lo, hi, cmin, golden, ctx_c;
+  __m256i sign, thr, tok_a, tok_b, lo, hi, cmin, golden, ctx_c, iota;
+  const uint32_t* table;
+  size_t table_size;
 };
 
 __attribute__((target("avx2"))) inline __m256i Broadcast(uint64_t v) {
@@ -62,25 +66,44 @@ __attribute__((target("avx2"))) inline __m256i Broadcast(uint64_t v) {
 }
 
 __attribute__((target("avx2"))) inline LaneConsts MakeLaneConsts(const GreenFunction& f,
-                                                                  const Context& c) {
+                                                                 const Context& c) {
   const KeySchedule& k = f.keys();
   constexpr auto b = Broadcast;
-  return LaneConsts{b(0x80000000U), b(f.threshold() ^ 0x80000000U), b(k.tok_a), b(k.tok_b),
-                    b(c.lo),        b(c.hi),                       b(c.min),  b(0x9e3779b1U),
-                    b(k.ctx_c)};
+  const std::span<const uint32_t> table = f.token_hash_table();
+  return LaneConsts{b(0x80000000U), b(f.threshold() ^ 0x80000000U),
+                    b(k.tok_a),     b(k.tok_b),
+                    b(c.lo),        b(c.hi),
+                    b(c.min),       b(0x9e3779b1U),
+                    b(k.ctx_c),     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                    table.data(),   table.size()};
+}
+
+// TokenHash of the 8 ids in v, which sit at candidate index `base`. When the
+// candidates are in id order (a full-vocabulary array, the usual case) and
+// the table covers them, one load replaces two rounds of mixing.
+__attribute__((target("avx2"))) inline __m256i TokenHashLanes(__m256i v, size_t base,
+                                                              const LaneConsts& k) {
+  if (base + 8 <= k.table_size) {
+    const __m256i want = _mm256_add_epi32(k.iota, Broadcast(base));
+    if (_mm256_movemask_epi8(_mm256_cmpeq_epi32(v, want)) == -1) {
+      return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k.table + base));
+    }
+  }
+  return Mix32x8(_mm256_add_epi32(Mix32x8(_mm256_xor_si256(v, k.tok_a)), k.tok_b));
 }
 
 // All-ones lanes where the id in that lane is green: GreenFunction::IsGreen
 // in 8 lanes.
 template <Mode kMode>
-__attribute__((target("avx2"))) inline __m256i GreenLanes(__m256i v, const LaneConsts& k) {
+__attribute__((target("avx2"))) inline __m256i GreenLanes(__m256i v, size_t base,
+                                                          const LaneConsts& k) {
   __m256i u;
   if constexpr (kMode == Mode::kUnigram) {
-    u = Mix32x8(_mm256_add_epi32(Mix32x8(_mm256_xor_si256(v, k.tok_a)), k.tok_b));
+    u = TokenHashLanes(v, base, k);
   } else if constexpr (kMode == Mode::kSeeded) {
     u = Mix32x8(_mm256_xor_si256(Mix32x8(_mm256_xor_si256(v, k.lo)), k.hi));
   } else {
-    const __m256i th = Mix32x8(_mm256_add_epi32(Mix32x8(_mm256_xor_si256(v, k.tok_a)), k.tok_b));
+    const __m256i th = TokenHashLanes(v, base, k);
     const __m256i s = _mm256_min_epu32(th, k.cmin);
     const __m256i shi = _mm256_xor_si256(_mm256_mullo_epi32(s, k.golden), k.ctx_c);
     u = Mix32x8(_mm256_xor_si256(Mix32x8(_mm256_xor_si256(v, s)), shi));
@@ -97,7 +120,7 @@ __attribute__((target("avx2"))) size_t GreenMasksAvx2(const GreenFunction& f, co
   const LaneConsts k = MakeLaneConsts(f, c);
   const size_t blocks = n / 8;
   for (size_t b = 0; b < blocks; ++b) {
-    const __m256i green = GreenLanes<kMode>(LoadIds8(cand + 8 * b), k);
+    const __m256i green = GreenLanes<kMode>(LoadIds8(cand + 8 * b), 8 * b, k);
     masks[b] = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_castsi256_ps(green)));
   }
   return blocks * 8;
@@ -110,8 +133,7 @@ __attribute__((target("avx2"))) size_t GreenMasksAvx2(const GreenFunction& f, co
 // token mispredicts on a random list and costs more than the hashing.
 template <Mode kMode>
 __attribute__((target("avx2"))) size_t AddToGreenAvx2(const GreenFunction& f, const Context& c,
-                                                      TokenCandidate* cand, size_t n,
-                                                      float delta) {
+                                                      TokenCandidate* cand, size_t n, float delta) {
   const LaneConsts k = MakeLaneConsts(f, c);
   const __m256 d = _mm256_set1_ps(delta);
   // Lane k's logit sits at int32 3k + 1: in v0 at 1, 4, 7 (lanes 0-2), in
@@ -125,7 +147,7 @@ __attribute__((target("avx2"))) size_t AddToGreenAvx2(const GreenFunction& f, co
   const size_t blocks = n / 8;
   for (size_t b = 0; b < blocks; ++b) {
     float* p = reinterpret_cast<float*>(cand + 8 * b);
-    const __m256 green = _mm256_castsi256_ps(GreenLanes<kMode>(LoadIds8(cand + 8 * b), k));
+    const __m256 green = _mm256_castsi256_ps(GreenLanes<kMode>(LoadIds8(cand + 8 * b), 8 * b, k));
     const __m256 m0 = _mm256_and_ps(_mm256_permutevar8x32_ps(green, to0), at0);
     const __m256 m1 = _mm256_and_ps(_mm256_permutevar8x32_ps(green, to1), at1);
     const __m256 m2 = _mm256_and_ps(_mm256_permutevar8x32_ps(green, to2), at2);
@@ -163,6 +185,13 @@ GreenFunction::GreenFunction(const WatermarkConfig& config, const WatermarkKey& 
   // (0, 1) only moves by 2^-32.
   const double t = std::round(config.gamma * 4294967296.0);
   threshold_ = t < 1 ? 1 : (t > 4294967295.0 ? 4294967295ULL : static_cast<uint64_t>(t));
+}
+
+void GreenFunction::PrecomputeTokenHashes(int32_t vocab_size) {
+  token_hash_table_.resize(static_cast<size_t>(std::max(0, vocab_size)));
+  for (size_t v = 0; v < token_hash_table_.size(); ++v) {
+    token_hash_table_[v] = TokenHash(static_cast<TokenId>(v));
+  }
 }
 
 void GreenFunction::GreenMasksScalar(const Context& c, const TokenCandidate* candidates, size_t n,

@@ -9,7 +9,8 @@
 // avalanche 32-bit mixer keyed by a 64-bit context seed give lists that look
 // independent across contexts; the green test is `hash < gamma * 2^32`.
 //
-// Thread safety: everything here is immutable after construction.
+// Thread safety: everything here is immutable after construction (and
+// PrecomputeTokenHashes, which is part of construction).
 #ifndef WARDEN_SRC_WATERMARK_GREEN_H_
 #define WARDEN_SRC_WATERMARK_GREEN_H_
 
@@ -18,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "warden/hash.h"
 #include "warden/sampler.h"
@@ -39,21 +41,21 @@ constexpr uint32_t Mix32(uint32_t x) {
 // Subkeys derived from the secret, one per use, so no hash value of one
 // role can be replayed in another.
 struct KeySchedule {
-  uint64_t seed = 0;     // starts LeftHash chains
-  uint32_t tok_a = 0;    // token hash, input whitening
-  uint32_t tok_b = 0;    // token hash, between rounds
-  uint32_t ctx_c = 0;    // expands a 32-bit min-hash seed into a context seed
-  uint64_t gumbel = 0;   // Gumbel uniforms
+  uint64_t seed = 0;    // starts LeftHash chains
+  uint32_t tok_a = 0;   // token hash, input whitening
+  uint32_t tok_b = 0;   // token hash, between rounds
+  uint32_t ctx_c = 0;   // expands a 32-bit min-hash seed into a context seed
+  uint64_t gumbel = 0;  // Gumbel uniforms
 
   static KeySchedule From(const WatermarkKey& key);
 };
 
 // The context of one position, enough to decide every candidate.
 struct Context {
-  uint32_t lo = 0;   // green hash input whitening
-  uint32_t hi = 0;   // green hash, between rounds
-  uint32_t min = 0;  // min-hash of the h previous tokens (kMinHash, kSelfHash)
-  uint64_t full = 0; // 64-bit context seed (LeftHash chain, or expanded min)
+  uint32_t lo = 0;    // green hash input whitening
+  uint32_t hi = 0;    // green hash, between rounds
+  uint32_t min = 0;   // min-hash of the h previous tokens (kMinHash, kSelfHash)
+  uint64_t full = 0;  // 64-bit context seed (LeftHash chain, or expanded min)
 };
 
 // The membership function of one (key, scheme, gamma, h, seeding).
@@ -168,8 +170,13 @@ class GreenFunction {
   // leaving ids, p and red logits untouched; AVX2 when available, always
   // equal to AddToGreenScalar.
   void AddToGreen(const Context& c, TokenCandidate* candidates, size_t n, float delta) const;
-  void AddToGreenScalar(const Context& c, TokenCandidate* candidates, size_t n,
-                        float delta) const;
+  void AddToGreenScalar(const Context& c, TokenCandidate* candidates, size_t n, float delta) const;
+  // Tabulates TokenHash for ids [0, vocab_size), which GreenMasks and
+  // AddToGreen then load instead of computing (kUnigram, kSelfHash) on
+  // candidate arrays in id order. Results are identical either way.
+  void PrecomputeTokenHashes(int32_t vocab_size);
+  std::span<const uint32_t> token_hash_table() const { return token_hash_table_; }
+
   // Whether GreenMasks and AddToGreen take the AVX2 path on this machine.
   static bool HasAvx2();
 
@@ -179,6 +186,7 @@ class GreenFunction {
   int32_t h_;
   uint64_t threshold_;
   KeySchedule keys_;
+  std::vector<uint32_t> token_hash_table_;  // empty unless precomputed
 };
 
 }  // namespace warden::watermark_internal

@@ -70,6 +70,7 @@ Result<std::unique_ptr<KgwProcessor>> KgwProcessor::Create(const WatermarkConfig
                                    std::string(SchemeName(config.scheme)));
   }
   auto impl = std::make_unique<Impl>(Impl{GreenFunction(config, key), config.delta, {}});
+  if (config.seeding == Seeding::kSelfHash) impl->green.PrecomputeTokenHashes(config.vocab_size);
   return std::unique_ptr<KgwProcessor>(new KgwProcessor(std::move(impl)));
 }
 
@@ -92,10 +93,8 @@ void KgwProcessor::Apply(std::span<const TokenId> history, CandidateArray* candi
 // ---------------------------------------------------------------- Unigram
 
 struct UnigramProcessor::Impl {
-  GreenFunction green;
+  GreenFunction green;  // with the token-hash table of the vocabulary
   double delta;
-  std::vector<uint64_t> bitmap;  // green bit per id in [0, vocab)
-  size_t vocab;
   std::vector<uint8_t> masks;
 };
 
@@ -109,34 +108,23 @@ Result<std::unique_ptr<UnigramProcessor>> UnigramProcessor::Create(const Waterma
     return Status::InvalidArgument("UnigramProcessor: scheme is " +
                                    std::string(SchemeName(config.scheme)));
   }
-  auto impl = std::make_unique<Impl>(Impl{GreenFunction(config, key), config.delta, {}, 0, {}});
-  const size_t v = static_cast<size_t>(config.vocab_size);
-  impl->vocab = v;
-  impl->bitmap.assign((v + 63) / 64, 0);
-  const Context none;
-  for (size_t id = 0; id < v; ++id) {
-    if (impl->green.IsGreen(none, static_cast<TokenId>(id))) {
-      impl->bitmap[id / 64] |= uint64_t{1} << (id % 64);
-    }
-  }
+  auto impl = std::make_unique<Impl>(Impl{GreenFunction(config, key), config.delta, {}});
+  // The fixed list, as the token hash of every id (green: below threshold).
+  impl->green.PrecomputeTokenHashes(config.vocab_size);
   return std::unique_ptr<UnigramProcessor>(new UnigramProcessor(std::move(impl)));
 }
 
 void UnigramProcessor::Apply(std::span<const TokenId> /*history*/, CandidateArray* candidates) {
-  const size_t n = candidates->size;
-  const size_t vocab = impl_->vocab;
-  auto& masks = impl_->masks;
-  masks.assign((n + 7) / 8, 0);
+  if (candidates->size == 0) return;
   const Context none;
-  for (size_t i = 0; i < n; ++i) {
-    const TokenId id = candidates->data[i].id;
-    const size_t u = static_cast<uint32_t>(id);
-    // Ids past the vocabulary (padded logits) are hashed directly.
-    const bool green = u < vocab ? (impl_->bitmap[u / 64] >> (u % 64)) & 1
-                                 : impl_->green.IsGreen(none, id);
-    masks[i / 8] |= static_cast<uint8_t>(green) << (i % 8);
+  if (!std::isinf(impl_->delta)) {
+    impl_->green.AddToGreen(none, candidates->data, candidates->size,
+                            static_cast<float>(impl_->delta));
+    return;
   }
-  ApplyBias(masks, impl_->delta, candidates);
+  impl_->masks.resize((candidates->size + 7) / 8);
+  impl_->green.GreenMasks(none, candidates->data, candidates->size, impl_->masks.data());
+  ApplyBias(impl_->masks, impl_->delta, candidates);
 }
 
 // ---------------------------------------------------------------- Gumbel
@@ -179,6 +167,11 @@ void GumbelSelector::Apply(std::span<const TokenId> history, CandidateArray* can
     const double p = data[i].p;
     if (!(p > 0)) continue;
     const double r = GreenFunction::Uniform(impl_->green.GumbelBits(c, data[i].id));
+    // -log(r) >= 1 - r (exact in double here), so a candidate whose 1 - r
+    // already exceeds p * -best_score cannot win: skipping its log keeps
+    // the result and saves most logs, as the winner's -score is ~Exp(1)
+    // while most p are tiny. The margin covers rounding in log.
+    if (best >= 0 && 1 - r > -best_score * p * (1 + 1e-9)) continue;
     const double score = std::log(r) / p;
     if (best < 0 || score > best_score) {
       best = static_cast<int64_t>(i);

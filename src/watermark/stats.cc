@@ -126,8 +126,8 @@ double LogBinomialUpperTail(int64_t g, int64_t n, double p) {
   }
   // Above the mean the tail is large: 1 - I_{1-p}(b, a), whose prefactor is
   // the same term scaled by a / b.
-  const double log_lower = log_pmf_term + std::log(a / b) +
-                           std::log(BetaContinuedFraction(b, a, 1 - p));
+  const double log_lower =
+      log_pmf_term + std::log(a / b) + std::log(BetaContinuedFraction(b, a, 1 - p));
   return Log1mExp(log_lower);
 }
 

@@ -4,8 +4,10 @@
 // editing a valid file and recomputing its checksum as docs/formats.md
 // specifies, so that the structural checks behind the checksum are reached.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <random>
@@ -14,6 +16,7 @@
 
 #include "lm/ngram_testing.h"
 #include "warden/hash.h"
+#include "warden/io.h"
 #include "warden/ngram.h"
 
 namespace warden {
@@ -131,6 +134,24 @@ TEST(NgramCorrupt, ForeignFilesFail) {
   EXPECT_EQ(LoadCode(tok.Serialize()), StatusCode::kCorruption);
   auto missing = NgramModel::Load("/nonexistent/dir/model.wngm");
   EXPECT_FALSE(missing.ok());
+}
+
+TEST(NgramCorrupt, DamagedFilesOnDiskFail) {
+  const std::string good = SmallModel();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("ngram_corrupt_" + std::to_string(::getpid()) + ".wngm"))
+                               .string();
+  for (const std::string& bytes : {std::string(), good.substr(0, good.size() / 2),
+                                   good.substr(0, 63), std::string("WNGM\x01")}) {
+    ASSERT_TRUE(WriteFileAtomic(path, bytes).ok());
+    auto m = NgramModel::Load(path);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(m.status().message().find(path), std::string::npos) << m.status().message();
+  }
+  ASSERT_TRUE(WriteFileAtomic(path, good).ok());
+  EXPECT_TRUE(NgramModel::Load(path).ok());
+  std::filesystem::remove(path);
 }
 
 // Edits a field of a valid file, reseals it, and expects Corruption.

@@ -17,8 +17,8 @@ const BpeTokenizer& Tok() {
     BpeTokenizer::TrainOptions opts;
     opts.vocab_size = 400;
     opts.threads = 1;
-    auto t = BpeTokenizer::Train(std::vector<std::string>{warden::testing::EnglishText(20000)},
-                                 opts);
+    auto t =
+        BpeTokenizer::Train(std::vector<std::string>{warden::testing::EnglishText(20000)}, opts);
     EXPECT_TRUE(t.ok());
     return new BpeTokenizer(std::move(t).value());
   }();
@@ -32,7 +32,8 @@ void PutU32(std::string* s, size_t at, uint32_t v) {
 // Rewrites the trailing checksum so that a test reaches the checks behind it.
 void Reseal(std::string* blob) {
   const uint64_t h = Hash64(std::string_view(*blob).substr(0, blob->size() - 8));
-  for (int i = 0; i < 8; ++i) (*blob)[blob->size() - 8 + i] = static_cast<char>((h >> (8 * i)) & 0xFF);
+  for (int i = 0; i < 8; ++i)
+    (*blob)[blob->size() - 8 + i] = static_cast<char>((h >> (8 * i)) & 0xFF);
 }
 
 void ExpectCorruption(std::string_view blob, std::string_view why) {

@@ -44,23 +44,46 @@ TEST(NormalizeTest, AsciiIsUntouched) {
 
 TEST(NormalizeTest, Nfkc) {
   const Normalizer n = Make();
-  EXPECT_EQ(Norm(n, "\xEF\xBD\x88\xEF\xBD\x85\xEF\xBD\x8C\xEF\xBD\x8C\xEF\xBD\x8F"), "hello");  // ｈｅｌｌｏ
-  EXPECT_EQ(Norm(n, "\xEF\xAC\x81nd"), "find");                        // ﬁ ligature
-  EXPECT_EQ(Norm(n, "x\xC2\xB2"), "x2");                               // superscript two
-  EXPECT_EQ(Norm(n, "caf\x65\xCC\x81"), "caf\xC3\xA9");                // e + U+0301 composes
-  EXPECT_EQ(Norm(n, "a\xC2\xA0" "b"), "a b");                          // no-break space
+  EXPECT_EQ(Norm(n, "\xEF\xBD\x88\xEF\xBD\x85\xEF\xBD\x8C\xEF\xBD\x8C\xEF\xBD\x8F"),
+            "hello");                                    // ｈｅｌｌｏ
+  EXPECT_EQ(Norm(n, "\xEF\xAC\x81nd"), "find");          // ﬁ ligature
+  EXPECT_EQ(Norm(n, "x\xC2\xB2"), "x2");                 // superscript two
+  EXPECT_EQ(Norm(n, "caf\x65\xCC\x81"), "caf\xC3\xA9");  // e + U+0301 composes
+  EXPECT_EQ(Norm(n,
+                 "a\xC2\xA0"
+                 "b"),
+            "a b");  // no-break space
 }
 
 TEST(NormalizeTest, RemovesInvisibleCharacters) {
   const Normalizer n = Make();
-  EXPECT_EQ(Norm(n, "wa\xE2\x80\x8Bter\xE2\x80\x8D"), "water");        // ZWSP, ZWJ
-  EXPECT_EQ(Norm(n, "\xEF\xBB\xBFsoft\xC2\xADware"), "software");      // BOM, soft hyphen
-  EXPECT_EQ(Norm(n, "a\xE2\x80\xAE" "b\xE2\x81\xA6" "c"), "abc");      // bidi controls
-  EXPECT_EQ(Norm(n, "x\xEF\xB8\x8F" "y\xF3\xA0\x84\x80"), "xy");       // variation selectors
-  EXPECT_EQ(Norm(n, "t\xF3\xA0\x81\xA1" "ag"), "tag");                 // tag character
-  EXPECT_EQ(Norm(n, "w\xE2\x81\xA0j"), "wj");                          // word joiner
-  EXPECT_EQ(Norm(n, std::string_view("a\0b\x07" "c", 5)), "abc");      // controls
-  EXPECT_EQ(Norm(n, "a\x0b" "b\x0c" "c"), "a\x0b" "b\x0c" "c");        // VT, FF are whitespace
+  EXPECT_EQ(Norm(n, "wa\xE2\x80\x8Bter\xE2\x80\x8D"), "water");    // ZWSP, ZWJ
+  EXPECT_EQ(Norm(n, "\xEF\xBB\xBFsoft\xC2\xADware"), "software");  // BOM, soft hyphen
+  EXPECT_EQ(Norm(n,
+                 "a\xE2\x80\xAE"
+                 "b\xE2\x81\xA6"
+                 "c"),
+            "abc");  // bidi controls
+  EXPECT_EQ(Norm(n,
+                 "x\xEF\xB8\x8F"
+                 "y\xF3\xA0\x84\x80"),
+            "xy");  // variation selectors
+  EXPECT_EQ(Norm(n,
+                 "t\xF3\xA0\x81\xA1"
+                 "ag"),
+            "tag");                            // tag character
+  EXPECT_EQ(Norm(n, "w\xE2\x81\xA0j"), "wj");  // word joiner
+  EXPECT_EQ(Norm(n, std::string_view("a\0b\x07"
+                                     "c",
+                                     5)),
+            "abc");  // controls
+  EXPECT_EQ(Norm(n,
+                 "a\x0b"
+                 "b\x0c"
+                 "c"),
+            "a\x0b"
+            "b\x0c"
+            "c");  // VT, FF are whitespace
 }
 
 TEST(NormalizeTest, InvisibleRemovalLetsMarksCompose) {
@@ -72,9 +95,12 @@ TEST(NormalizeTest, FoldsHomoglyphs) {
   const Normalizer n = Make();
   // "раураl": Cyrillic р а у р а, Latin l.
   EXPECT_EQ(Norm(n, "\xD1\x80\xD0\xB0\xD1\x83\xD1\x80\xD0\xB0l"), "paypal");
-  EXPECT_EQ(Norm(n, "\xD0\x9E\xD0\xA0\xD0\x95\xD0\x9D"), "OPEH");      // Cyrillic ОРЕН
-  EXPECT_EQ(Norm(n, "\xD0\x86nternet"), "Internet");                    // Cyrillic І -> I
-  EXPECT_EQ(Norm(n, "g\xCE\xBF\xCE\xBF" "gle"), "google");              // Greek omicron
+  EXPECT_EQ(Norm(n, "\xD0\x9E\xD0\xA0\xD0\x95\xD0\x9D"), "OPEH");  // Cyrillic ОРЕН
+  EXPECT_EQ(Norm(n, "\xD0\x86nternet"), "Internet");               // Cyrillic І -> I
+  EXPECT_EQ(Norm(n,
+                 "g\xCE\xBF\xCE\xBF"
+                 "gle"),
+            "google");  // Greek omicron
   // Real non-ASCII letters stay.
   EXPECT_EQ(Norm(n, "caf\xC3\xA9 \xC3\xA6 \xD0\x96"), "caf\xC3\xA9 \xC3\xA6 \xD0\x96");
   EXPECT_EQ(Norm(n, "\xE4\xB8\xAD\xE6\x96\x87"), "\xE4\xB8\xAD\xE6\x96\x87");
@@ -123,6 +149,28 @@ TEST(NormalizeTest, RandomTextIsValidAndIdempotent) {
     auto twice = n.Normalize(*once);
     ASSERT_TRUE(twice.ok());
     EXPECT_EQ(*twice, *once) << ::testing::PrintToString(s);
+  }
+}
+
+// Long texts are normalized in segments cut after newlines, with ASCII
+// lines copied; that must equal normalizing every line on its own.
+TEST(NormalizeTest, SegmentedLongTextEqualsLineByLine) {
+  const Normalizer n = Make();
+  std::mt19937 rng(13);
+  for (int iter = 0; iter < 20; ++iter) {
+    std::string text, expected;
+    for (int line = 0; line < 400; ++line) {
+      std::string l =
+          rng() % 4 == 0
+              ? warden::testing::RandomUtf8(rng, rng() % 40)
+              : std::string(warden::testing::kEnglishSample.substr(rng() % 500, rng() % 80));
+      std::erase(l, '\n');
+      if (rng() % 8 == 0) l = "\xCC\x81" + l;  // line starting with a combining mark
+      l += '\n';
+      text += l;
+      expected += Norm(n, l);
+    }
+    EXPECT_EQ(Norm(n, text), expected) << "iteration " << iter;
   }
 }
 

@@ -72,7 +72,8 @@ TEST(PreTokenizeTest, RandomInputsPartitionTheText) {
       s = warden::testing::RandomUtf8(rng, rng() % 60);
     } else {
       static constexpr char kAlphabet[] = " \n\r\t\v\fab9.,'\x80\xC3\xE2";
-      for (size_t i = 0, n = rng() % 200; i < n; ++i) s += kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+      for (size_t i = 0, n = rng() % 200; i < n; ++i)
+        s += kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
     }
     std::string joined;
     for (std::string_view p : PreTokenize(s)) {

@@ -24,18 +24,18 @@ TEST(Utf8Test, AcceptsValidText) {
 }
 
 TEST(Utf8Test, RejectsMalformedSequencesAtTheirLeadByte) {
-  EXPECT_EQ(FindInvalidUtf8("\x80"), 0u);                     // bare continuation
-  EXPECT_EQ(FindInvalidUtf8("abc\xC0\x80"), 3u);              // overlong NUL
-  EXPECT_EQ(FindInvalidUtf8("\xC1\xBF"), 0u);                 // overlong 2-byte
-  EXPECT_EQ(FindInvalidUtf8("\xE0\x9F\xBF"), 0u);             // overlong 3-byte
-  EXPECT_EQ(FindInvalidUtf8("\xF0\x8F\xBF\xBF"), 0u);         // overlong 4-byte
-  EXPECT_EQ(FindInvalidUtf8("ok \xED\xA0\x80"), 3u);          // surrogate U+D800
-  EXPECT_EQ(FindInvalidUtf8("\xED\xBF\xBF"), 0u);             // surrogate U+DFFF
-  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);         // U+110000
-  EXPECT_EQ(FindInvalidUtf8("\xF5\x80\x80\x80"), 0u);         // lead F5
+  EXPECT_EQ(FindInvalidUtf8("\x80"), 0u);              // bare continuation
+  EXPECT_EQ(FindInvalidUtf8("abc\xC0\x80"), 3u);       // overlong NUL
+  EXPECT_EQ(FindInvalidUtf8("\xC1\xBF"), 0u);          // overlong 2-byte
+  EXPECT_EQ(FindInvalidUtf8("\xE0\x9F\xBF"), 0u);      // overlong 3-byte
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x8F\xBF\xBF"), 0u);  // overlong 4-byte
+  EXPECT_EQ(FindInvalidUtf8("ok \xED\xA0\x80"), 3u);   // surrogate U+D800
+  EXPECT_EQ(FindInvalidUtf8("\xED\xBF\xBF"), 0u);      // surrogate U+DFFF
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);  // U+110000
+  EXPECT_EQ(FindInvalidUtf8("\xF5\x80\x80\x80"), 0u);  // lead F5
   EXPECT_EQ(FindInvalidUtf8("\xFF"), 0u);
-  EXPECT_EQ(FindInvalidUtf8("0123456789\xE2\x82"), 10u);      // truncated at end
-  EXPECT_EQ(FindInvalidUtf8("0123456789\xE2\x82x"), 10u);     // truncated in middle
+  EXPECT_EQ(FindInvalidUtf8("0123456789\xE2\x82"), 10u);   // truncated at end
+  EXPECT_EQ(FindInvalidUtf8("0123456789\xE2\x82x"), 10u);  // truncated in middle
   EXPECT_EQ(FindInvalidUtf8("\xC3\xA9\xC3"), 2u);
   EXPECT_EQ(FindInvalidUtf8("abcdefgh\xF0\x9F\x98"), 8u);
 }
@@ -53,10 +53,9 @@ TEST(Utf8Test, OffsetIsExactAfterLongAsciiRuns) {
 // biased towards the interesting lead and continuation bytes.
 TEST(Utf8Test, FastMatchesReferenceOnRandomBytes) {
   std::mt19937 rng(42);
-  static constexpr uint8_t kInteresting[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
-                                             0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC,
-                                             0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5,
-                                             0xFF};
+  static constexpr uint8_t kInteresting[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
+                                             0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
+                                             0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
   for (int iter = 0; iter < 20000; ++iter) {
     std::string s;
     const size_t n = rng() % 24;
@@ -88,8 +87,13 @@ TEST(Utf8Test, FastMatchesReferenceOnCorruptedValidText) {
 
 TEST(Utf8Test, RepairReplacesMaximalSubparts) {
   std::string out;
-  text::AppendRepairedUtf8("a\xE2\x82" "b\xFF\xC3\xA9", &out);
-  EXPECT_EQ(out, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xC3\xA9");
+  text::AppendRepairedUtf8(
+      "a\xE2\x82"
+      "b\xFF\xC3\xA9",
+      &out);
+  EXPECT_EQ(out,
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xC3\xA9");
   out.clear();
   text::AppendRepairedUtf8("\xF0\x9F\x98", &out);  // one truncated emoji, one U+FFFD
   EXPECT_EQ(out, "\xEF\xBF\xBD");

@@ -9,9 +9,11 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <unordered_set>
 #include <vector>
 
 #include "warden/watermark.h"
+#include "watermark/green.h"
 
 namespace warden {
 namespace {
@@ -74,8 +76,8 @@ struct Case {
 };
 
 const Case kCases[] = {
-    {Scheme::kKgw, Seeding::kLeftHash, 1},  {Scheme::kKgw, Seeding::kMinHash, 3},
-    {Scheme::kKgw, Seeding::kSelfHash, 4},  {Scheme::kUnigram, Seeding::kLeftHash, 1},
+    {Scheme::kKgw, Seeding::kLeftHash, 1},    {Scheme::kKgw, Seeding::kMinHash, 3},
+    {Scheme::kKgw, Seeding::kSelfHash, 4},    {Scheme::kUnigram, Seeding::kLeftHash, 1},
     {Scheme::kGumbel, Seeding::kLeftHash, 2}, {Scheme::kGumbel, Seeding::kMinHash, 2},
 };
 
@@ -117,6 +119,61 @@ TEST(WatermarkDetectorTest, RandomTextHasCalibratedPValues) {
     EXPECT_GE(below_1pct, 2);  // but not wildly conservative
     EXPECT_LE(below_half, 1000 + 4 * std::sqrt(500.0));
     EXPECT_GE(below_half, 700);
+  }
+}
+
+// The blocked, prefetching scan equals the per-position definition
+// (MakeContext, TrialKey, IsGreen, GumbelBits) on texts with many repeats
+// and lengths around the block size.
+TEST(WatermarkDetectorTest, ScanEqualsReferenceDefinition) {
+  using watermark_internal::GreenFunction;
+  std::mt19937 rng(81);
+  for (const Case& c : kCases) {
+    for (int32_t h : {1, 2, 5}) {
+      const WatermarkConfig config = Config(c.scheme, c.seeding, h);
+      const GreenFunction ref(config, kKey);
+      const WatermarkDetector d = Detector(config);
+      for (size_t len : {size_t{0}, size_t{3}, size_t{64}, size_t{65}, size_t{200}, size_t{777}}) {
+        std::uniform_int_distribution<TokenId> tok(0, 30);  // small: many repeats
+        std::vector<TokenId> text(len);
+        for (auto& t : text) t = tok(rng);
+        for (bool dedup : {true, false}) {
+          DetectOptions opts;
+          opts.ignore_repeated = dedup;
+          opts.per_token = true;
+          const DetectionResult r = d.Detect(text, opts);
+          const size_t skip = c.scheme == Scheme::kUnigram ? 0 : static_cast<size_t>(h);
+          std::unordered_set<uint64_t> seen;
+          int64_t scored = 0, green = 0;
+          double score = 0;
+          for (size_t i = skip; i < len; ++i) {
+            const auto ctx =
+                c.scheme == Scheme::kUnigram
+                    ? watermark_internal::Context{}
+                    : ref.MakeContext(std::span<const TokenId>(text).subspan(i - skip, skip));
+            if (dedup && !seen.insert(ref.TrialKey(ctx, text[i])).second) {
+              ASSERT_EQ(r.per_token[i], -1) << i;
+              continue;
+            }
+            ++scored;
+            if (c.scheme == Scheme::kGumbel) {
+              const double s = GreenFunction::ExpScore(ref.GumbelBits(ctx, text[i]));
+              score += s;
+              ASSERT_FLOAT_EQ(r.per_token_score[i], static_cast<float>(s)) << i;
+            } else {
+              const bool g = ref.IsGreen(ctx, text[i]);
+              green += g;
+              ASSERT_EQ(r.per_token[i], g ? 1 : 0) << i;
+            }
+          }
+          EXPECT_EQ(r.whole.scored, scored);
+          EXPECT_EQ(r.whole.green, c.scheme == Scheme::kGumbel ? 0 : green);
+          if (c.scheme == Scheme::kGumbel) {
+            EXPECT_NEAR(r.whole.score, score, 1e-9 * (1 + score));
+          }
+        }
+      }
+    }
   }
 }
 

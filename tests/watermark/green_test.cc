@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -150,6 +152,43 @@ TEST(WatermarkGreenTest, FastMasksEqualScalarReference) {
       ASSERT_EQ(fast, ref) << "n " << n << " seeding " << SeedingName(v.seeding);
       for (size_t i = 0; i < n; ++i) {
         ASSERT_EQ((ref[i / 8] >> (i % 8)) & 1, f.IsGreen(c, cand[i].id) ? 1 : 0);
+      }
+    }
+  }
+}
+
+// The fused AVX2 add kernel equals the scalar reference, with and without
+// the token-hash table, on candidate arrays in id order (the table's fast
+// case), shuffled, offset, and with ids past the table.
+TEST(WatermarkGreenTest, FastAddEqualsScalarReference) {
+  std::mt19937 rng(321);
+  std::normal_distribution<float> logit(0, 4);
+  for (const Variant& v : kVariants) {
+    for (bool table : {false, true}) {
+      GreenFunction f(Config(v.scheme, v.seeding, v.h, 0.3), kKey);
+      if (table) f.PrecomputeTokenHashes(3000);
+      for (int trial = 0; trial < 12; ++trial) {
+        const size_t n = trial < 4 ? static_cast<size_t>(trial * 5) : 2000 + 37 * trial;
+        std::vector<TokenCandidate> cand(n);
+        const TokenId first = trial % 3 == 2 ? 1500 : 0;  // runs past the 3000-id table
+        for (size_t i = 0; i < n; ++i) {
+          cand[i] = {first + static_cast<TokenId>(i), logit(rng), 0.25f};
+        }
+        if (trial % 3 == 1) std::shuffle(cand.begin(), cand.end(), rng);
+        if (trial == 5) cand[9].logit = -INFINITY;
+        std::vector<TokenId> ctx(static_cast<size_t>(v.h));
+        for (auto& t : ctx) t = static_cast<TokenId>(rng() % 3000);
+        const Context c = f.MakeContext(ctx);
+        std::vector<TokenCandidate> fast = cand, ref = cand;
+        f.AddToGreen(c, fast.data(), n, 1.75f);
+        f.AddToGreenScalar(c, ref.data(), n, 1.75f);
+        for (size_t i = 0; i < n; ++i) {
+          ASSERT_EQ(fast[i].id, ref[i].id);
+          ASSERT_EQ(fast[i].p, ref[i].p);
+          ASSERT_EQ(std::memcmp(&fast[i].logit, &ref[i].logit, sizeof(float)), 0)
+              << i << " " << fast[i].logit << " vs " << ref[i].logit;
+          ASSERT_EQ(ref[i].logit, cand[i].logit + (f.IsGreen(c, cand[i].id) ? 1.75f : 0.0f));
+        }
       }
     }
   }

@@ -156,7 +156,9 @@ TEST(GumbelSelectorTest, SelectsArgmaxOfFormula) {
     GreenFunction ref(config, kKey);
     std::mt19937 rng(5);
     for (int trial = 0; trial < 50; ++trial) {
-      std::vector<TokenCandidate> cand = RandomLogits(1 + rng() % 300, &rng, true);
+      // Full vocabularies too: most candidates are then pruned before the log.
+      std::vector<TokenCandidate> cand =
+          RandomLogits(trial % 10 == 0 ? 5000 : 1 + rng() % 300, &rng, true);
       if (cand.size() > 3) cand[1].logit = kNegInf;  // p = 0: never chosen
       std::vector<TokenCandidate> copy = cand;
       const std::vector<TokenId> history{static_cast<TokenId>(rng() % 5000),
@@ -195,8 +197,8 @@ TEST(GumbelSelectorTest, FollowsTheDistributionAcrossContexts) {
   int picked = 0;
   for (int t = 0; t < trials; ++t) {
     // logits giving p = 0.7, 0.2, 0.1
-    std::vector<TokenCandidate> cand{{0, std::log(0.7f), 0}, {1, std::log(0.2f), 0},
-                                     {2, std::log(0.1f), 0}};
+    std::vector<TokenCandidate> cand{
+        {0, std::log(0.7f), 0}, {1, std::log(0.2f), 0}, {2, std::log(0.1f), 0}};
     CandidateArray arr{cand.data(), cand.size(), -1, false};
     const std::vector<TokenId> history{t};
     made->processor->Apply(history, &arr);

@@ -95,7 +95,8 @@ TEST(WatermarkStatsTest, IncompleteBetaAgreesWithBinomialTail) {
     const int64_t n = 1 + static_cast<int64_t>(rng() % 2000);
     const int64_t g = 1 + static_cast<int64_t>(rng() % static_cast<uint64_t>(n));
     const double p = std::uniform_real_distribution<double>(0.02, 0.98)(rng);
-    const double beta = LogIncompleteBeta(static_cast<double>(g), static_cast<double>(n - g + 1), p);
+    const double beta =
+        LogIncompleteBeta(static_cast<double>(g), static_cast<double>(n - g + 1), p);
     const double ref = LogBinomialUpperTailReference(g, n, p);
     EXPECT_NEAR(beta, ref, 1e-8 + 1e-9 * std::fabs(ref));
   }

@@ -1,0 +1,44 @@
+// libFuzzer target for the text module's untrusted-input entry points:
+// BpeTokenizer::Deserialize (model files) and Normalizer::Normalize (any
+// text), plus Encode/Decode on whatever parses.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "warden/normalize.h"
+#include "warden/tokenizer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  auto tok = warden::BpeTokenizer::Deserialize(input);
+  if (tok.ok()) {
+    std::vector<warden::TokenId> ids;
+    const std::string_view text = "The keeper climbed 112 steps, \xD0\xB0nd counted.\n";
+    if (!tok->Encode(text, &ids).ok()) std::abort();
+    if (tok->Decode(ids) != text) std::abort();
+    if (tok->Serialize() != input) std::abort();
+  }
+
+  static const warden::Normalizer* normalizer = [] {
+    auto n = warden::Normalizer::Create({});
+    if (!n.ok()) std::abort();
+    return new warden::Normalizer(std::move(n).value());
+  }();
+  auto norm = normalizer->Normalize(input);
+  if (norm.ok() && warden::FindInvalidUtf8(*norm) != std::string_view::npos) std::abort();
+  if (norm.ok() != (warden::FindInvalidUtf8(input) == std::string_view::npos)) std::abort();
+
+  // The input as text, through a byte-level tokenizer with no merges.
+  static const warden::BpeTokenizer* bytes_only = [] {
+    auto t = warden::BpeTokenizer::Train(std::vector<std::string>{}, {});
+    if (!t.ok()) std::abort();
+    return new warden::BpeTokenizer(std::move(t).value());
+  }();
+  std::vector<warden::TokenId> ids;
+  if (bytes_only->Encode(input, &ids).ok() && bytes_only->Decode(ids) != input) std::abort();
+  return 0;
+}

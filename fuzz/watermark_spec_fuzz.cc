@@ -1,0 +1,22 @@
+// Fuzzes the parsers that read untrusted JSONL records at detection time:
+// the JSON itself and the watermark spec a record claims.
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "warden/watermark.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return 0;
+  auto spec = warden::WatermarkSpec::FromJson(j);
+  if (spec.ok()) {
+    // A spec that parses must survive a round trip and a comparison.
+    auto again = warden::WatermarkSpec::FromJson(spec->ToJson());
+    if (!again.ok()) __builtin_trap();
+    (void)warden::CheckCompatible(*spec, *again);
+  }
+  return 0;
+}

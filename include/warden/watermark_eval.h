@@ -9,9 +9,9 @@
 //     score). TPR at a false-positive rate x = share of samples with p < x.
 //   - Calibration: empirical false-positive rate on held-out human passages
 //     (consecutive held-out documents of one source joined until they reach
-//     `min_passage_tokens`, plus "repetitive" passages that repeat a short
-//     document 3-6 times), with repeated-pair removal on and off; and the
-//     share of 10-token spans of human text that are all green vs gamma^10.
+//     `min_passage_tokens`, cut between words, plus "repetitive" passages that repeat a
+//     short document 3-6 times), with repeated-pair removal on and off; and the share of 10-token
+//     spans of human text that are all green vs gamma^10.
 //   - Robustness: token deletion / insertion / substitution, WordNet synonym
 //     substitution, and pasting the watermarked text into human text
 //     (whole-text vs windowed detection).
@@ -51,12 +51,13 @@ struct WatermarkEvalOptions {
   std::vector<int32_t> lengths = {25, 50, 100, 200};  // T: detected prefixes
   std::vector<double> gammas = {0.25, 0.5};
   std::vector<double> deltas = {1, 2, 5, std::numeric_limits<double>::infinity()};
-  bool selfhash = true;  // also KGW SelfHash, h = 4
+  bool selfhash = true;      // also KGW SelfHash, h = 4
   int32_t prompt_words = 6;  // prompts: the first words of held-out documents
 
   int32_t human_passages = 10000;  // natural passages (at most)
   int32_t min_passage_tokens = 100;
   double repetitive_fraction = 0.12;  // extra passages, as a share of natural
+  int32_t calibration_keys = 20;      // keys for the per-key FPR spread
 
   std::vector<double> attack_rates = {0.1, 0.2, 0.3};
   std::vector<double> paste_fractions = {0.1, 0.25};
@@ -93,13 +94,25 @@ struct CalibrationRow {
   bool ignore_repeated = true;
   std::string subset;  // "all", "natural", "repetitive"
   int64_t passages = 0;
-  int64_t decided = 0;  // passages with at least min_tokens scored tokens
-  int64_t fp_1e2 = 0, fp_1e3 = 0;  // passages with p < alpha
+  int64_t decided = 0;              // passages with at least min_tokens scored tokens
+  int64_t fp_1e2 = 0, fp_1e3 = 0;   // passages with p < alpha
   double fpr_1e2 = 0, fpr_1e3 = 0;  // fp / passages
   // Sum of token scores / scored tokens over all passages: the green share
   // for KGW and Unigram (gamma under the null), the mean -log(1 - r) for
   // Gumbel (1 under the null). A bias here shifts every passage at once.
   double mean_token_score = 0;
+};
+
+// One scheme's calibration over many keys: the empirical FPR on all human
+// passages (repeated pairs removed) under each key, summarized. Tells "this
+// key is unlucky" (the mean over keys is near alpha) from "the test is
+// biased" (it is not).
+struct KeySpreadRow {
+  std::string label;
+  WatermarkConfig config;
+  int32_t keys = 0;
+  double mean_fpr_1e2 = 0, min_fpr_1e2 = 0, max_fpr_1e2 = 0;
+  double mean_fpr_1e3 = 0, min_fpr_1e3 = 0, max_fpr_1e3 = 0;
 };
 
 // All-green runs of 10 consecutive scored tokens in human text.
@@ -112,10 +125,10 @@ struct GreenSpanRow {
 };
 
 struct RobustnessRow {
-  std::string label;   // scheme label
-  std::string attack;  // "deletion", "insertion", "substitution", "synonym",
-                       // "paste (whole)", "paste (windowed)", "none"
-  double rate = 0;     // attack rate, or the watermarked share for paste
+  std::string label;         // scheme label
+  std::string attack;        // "deletion", "insertion", "substitution", "synonym",
+                             // "paste (whole)", "paste (windowed)", "none"
+  double rate = 0;           // attack rate, or the watermarked share for paste
   double achieved_rate = 0;  // measured (synonyms may run out)
   int32_t samples = 0;
   double tpr_1e2 = 0;
@@ -145,6 +158,7 @@ struct WatermarkEvalReport {
 
   std::vector<DetectabilityRow> detectability;
   std::vector<CalibrationRow> calibration;
+  std::vector<KeySpreadRow> key_spread;
   std::vector<GreenSpanRow> green_spans;
   std::vector<RobustnessRow> robustness;
   std::vector<QualityRow> quality;
@@ -153,8 +167,7 @@ struct WatermarkEvalReport {
   std::vector<double> human_p_values;
   std::string human_p_label;
 
-  double seconds_generation = 0, seconds_calibration = 0, seconds_robustness = 0,
-         seconds_total = 0;
+  double seconds_generation = 0, seconds_calibration = 0, seconds_robustness = 0, seconds_total = 0;
 };
 
 // Runs the whole evaluation. `heldout` is the held-out part of the corpus the
@@ -182,8 +195,8 @@ struct EvalFigure {
 };
 
 // The markdown page; figures are linked as `<svg_dir>/<file_name>`.
-std::string RenderWatermarkEvalMarkdown(const WatermarkEvalReport& report,
-                                        const EvalPageInfo& info, std::string_view svg_dir);
+std::string RenderWatermarkEvalMarkdown(const WatermarkEvalReport& report, const EvalPageInfo& info,
+                                        std::string_view svg_dir);
 std::vector<EvalFigure> RenderWatermarkEvalFigures(const WatermarkEvalReport& report);
 
 // Writes the page to `md_path` and its figures to a directory named after the

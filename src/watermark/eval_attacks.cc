@@ -57,8 +57,8 @@ std::vector<TokenId> DeleteTokens(std::span<const TokenId> tokens, double rate, 
   return out;
 }
 
-std::vector<TokenId> InsertTokens(std::span<const TokenId> tokens, double rate,
-                                  int32_t vocab_size, TokenId avoid, EvalRng& rng) {
+std::vector<TokenId> InsertTokens(std::span<const TokenId> tokens, double rate, int32_t vocab_size,
+                                  TokenId avoid, EvalRng& rng) {
   const size_t n = tokens.size();
   const auto k = static_cast<size_t>(std::llround(rate * static_cast<double>(n)));
   // (gap, token): the token goes before original position `gap` (n = end).
@@ -145,9 +145,9 @@ void SynonymTable::AddDataText(std::string_view data) {
     if (f.size() < 4) continue;
     size_t count = 0;
     for (char c : f[3]) {
-      const int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f'
-                                                          ? (c | 0x20) - 'a' + 10
-                                                          : -1;
+      const int d = c >= '0' && c <= '9'                     ? c - '0'
+                    : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                             : -1;
       if (d < 0) {
         count = 0;
         break;
@@ -220,8 +220,8 @@ SynonymTable::Substitution SynonymTable::Substitute(std::string_view text, doubl
     while (j < text.size() && IsLetter(text[j])) ++j;
     std::string lower;
     for (size_t k = i; k < j; ++k) lower.push_back(Lower(text[k]));
-    words.push_back({i, j, lower.size() >= kMinWordLength ? Synonyms(lower)
-                                                          : std::span<const std::string>()});
+    words.push_back(
+        {i, j, lower.size() >= kMinWordLength ? Synonyms(lower) : std::span<const std::string>()});
     i = j;
   }
   std::vector<size_t> candidates;

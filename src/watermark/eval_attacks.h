@@ -48,8 +48,8 @@ std::vector<size_t> PickPositions(size_t n, double rate, EvalRng& rng);
 std::vector<TokenId> DeleteTokens(std::span<const TokenId> tokens, double rate, EvalRng& rng);
 // Inserts round(rate * n) random ids from [0, vocab_size), never `avoid`
 // (the end-of-text token), each before a random original position.
-std::vector<TokenId> InsertTokens(std::span<const TokenId> tokens, double rate,
-                                  int32_t vocab_size, TokenId avoid, EvalRng& rng);
+std::vector<TokenId> InsertTokens(std::span<const TokenId> tokens, double rate, int32_t vocab_size,
+                                  TokenId avoid, EvalRng& rng);
 // Replaces round(rate * n) tokens at random positions by random ids (never
 // `avoid`, never the id it replaces).
 std::vector<TokenId> SubstituteTokens(std::span<const TokenId> tokens, double rate,

@@ -29,8 +29,8 @@ Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& f
 // at least words + 4 words, picked by a seeded hash so every source takes
 // part; cycled when there are fewer documents than prompts. Fails when no
 // document is long enough.
-Result<std::vector<std::string>> MakePrompts(std::span<const CorpusDocument> heldout,
-                                             int32_t count, int32_t words, uint64_t seed);
+Result<std::vector<std::string>> MakePrompts(std::span<const CorpusDocument> heldout, int32_t count,
+                                             int32_t words, uint64_t seed);
 
 struct HumanPassage {
   std::string source;
@@ -47,8 +47,10 @@ struct PassageOptions {
   int threads = 1;
 };
 
-// Natural passages: consecutive held-out documents of one source joined by
-// blank lines until they reach min_tokens; when there are more than
+// Natural passages: consecutive held-out text of one source, documents
+// joined by blank lines, until a passage reaches min_tokens (a passage may
+// end, and the next begin, between two words of a document, so that no
+// text is wasted on overshoot). When there are more than
 // max_natural, an evenly spaced subset (so each source keeps its share).
 // Repetitive passages (appended after the natural ones): a short held-out
 // document (16-48 tokens) repeated 3-6 times, as a chorus (one per line) or

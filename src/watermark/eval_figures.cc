@@ -76,9 +76,8 @@ svg::LineChart PValueQq(const WatermarkEvalReport& r) {
   c.series.push_back(std::move(obs));
   c.series.push_back({"y = x (calibrated)", {{0, 0}, {top, top}}, true});
   c.x_min = 0, c.x_max = top;
-  c.y_min = 0, c.y_max = std::max(top, c.series[0].points.empty()
-                                           ? top
-                                           : c.series[0].points.back().second);
+  c.y_min = 0,
+  c.y_max = std::max(top, c.series[0].points.empty() ? top : c.series[0].points.back().second);
   return c;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <vector>
 
 namespace warden::eval {
@@ -30,27 +31,40 @@ std::string Name(const CalibrationRow& c) {
          " (" + c.subset + ")";
 }
 
+// " Over 20 keys the mean FPR is ..." for `scheme`, or "".
+std::string KeySpreadSentence(const WatermarkEvalReport& r, Scheme scheme) {
+  for (const KeySpreadRow& k : r.key_spread) {
+    if (k.config.scheme != scheme) continue;
+    return " Over " + std::to_string(k.keys) + " keys the mean FPR is " +
+           F("%.4f", k.mean_fpr_1e2) + " at α = 1e-2 and " + F("%.4f", k.mean_fpr_1e3) +
+           " at α = 1e-3, but single keys range from " + F("%.4f", k.min_fpr_1e2) + " to " +
+           F("%.4f", k.max_fpr_1e2) + " at α = 1e-2.";
+  }
+  return "";
+}
+
 // Why a calibration row exceeds its target, given the probability `p` that a
 // calibrated test would do at least as badly.
-std::string Reason(const CalibrationRow& c, double p) {
+std::string Reason(const WatermarkEvalReport& r, const CalibrationRow& c, double p) {
   const std::string null_score =
       c.config.scheme == Scheme::kGumbel ? std::string("1") : F("%g", c.config.gamma);
   const std::string mean = "the mean per-token score of human text is " +
                            F("%.4f", c.mean_token_score) + " against " + null_score +
                            " under the null";
   if (p > 1e-3) {
-    return "A calibrated test exceeds this count with probability " + F("%.2g", p) +
+    return "A calibrated test would do at least this badly with probability " + F("%.2g", p) +
            ", so the excess is within chance for this many passages.";
   }
   if (c.config.scheme == Scheme::kUnigram) {
-    return "A calibrated test would do this with probability only " + F("%.2g", p) +
+    return "A calibrated test would do this badly with probability " + F("%.2g", p) +
            ": a real excess. Unigram's green list is fixed per key, so all human passages "
            "share the same frequent tokens; its p-values are exact on average over keys, not "
-           "for one key. With this key " + mean +
-           ", which shifts every passage the same way. Prefer KGW (context-dependent lists) "
-           "where false positives matter.";
+           "for one key. With this key " +
+           mean + ", which shifts every passage the same way." +
+           KeySpreadSentence(r, c.config.scheme) +
+           " Prefer KGW (context-dependent lists) where false positives matter.";
   }
-  return "A calibrated test would do this with probability only " + F("%.2g", p) +
+  return "A calibrated test would do this badly with probability " + F("%.2g", p) +
          ": a real excess; " + mean +
          ". Human passages are not independent trials: recurring phrases of the held-out "
          "sources give the same (context, token) pairs across passages.";
@@ -114,6 +128,39 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
         " human passages with repeated pairs removed: the highest empirical FPR is " +
         F("%.2f", worst[0]) + "×α at α = 1e-2 (" + worst_name[0] + ") and " + F("%.2f", worst[1]) +
         "×α at α = 1e-3 (" + worst_name[1] + "); target ≤ 1.5×α.\n";
+  // Which schemes meet the target in every subset at both levels; a miss is
+  // "within chance" when a calibrated test would miss that badly with
+  // probability above 1e-3 (the repetitive subset is small: 1.5×α of 1200
+  // passages at α = 1e-3 is under 2 passages).
+  std::vector<std::string> met, chance, missed_names;
+  std::map<std::string, int> status;  // 0 met, 1 chance, 2 missed
+  std::vector<std::string> names;
+  for (const CalibrationRow& c : r.calibration) {
+    if (!c.ignore_repeated) continue;
+    const std::string name = Name(c).substr(0, Name(c).rfind(" ("));
+    if (!status.contains(name)) names.push_back(name), status[name] = 0;
+    const double alphas[2] = {1e-2, 1e-3};
+    const int64_t fps[2] = {c.fp_1e2, c.fp_1e3};
+    for (int a = 0; a < 2; ++a) {
+      if (static_cast<double>(fps[a]) <= 1.5 * alphas[a] * static_cast<double>(c.passages)) {
+        continue;
+      }
+      const double p = std::exp(LogBinomialTail(c.passages, fps[a], alphas[a]));
+      status[name] = std::max(status[name], p > 1e-3 ? 1 : 2);
+    }
+  }
+  for (const std::string& n : names) {
+    (status[n] == 0 ? met : status[n] == 1 ? chance : missed_names).push_back(n);
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out.empty() ? std::string("none") : out;
+  };
+  md +=
+      "- Calibration target (≤ 1.5×α at α = 1e-2 and 1e-3, in every subset) met by: " + join(met) +
+      "; exceeded only within chance (binomial P > 0.001) by: " + join(chance) +
+      "; missed by: " + join(missed_names) + " (see the notes).\n";
   for (const CalibrationRow& c : r.calibration) {
     if (c.ignore_repeated || c.subset != "repetitive" || c.config.scheme != Scheme::kKgw ||
         c.config.seeding != Seeding::kLeftHash || c.config.gamma != 0.25) {
@@ -129,7 +176,8 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
   if (o.samples < 100) {
     notes.push_back("Only " + std::to_string(o.samples) +
                     " samples per configuration: a smoke-test run; rates are coarse (one sample "
-                    "is " + F("%.0f%%", 100.0 / o.samples) + ").");
+                    "is " +
+                    F("%.0f%%", 100.0 / o.samples) + ").");
   }
   if (r.natural_passages < 10000) {
     notes.push_back("Calibration used " + std::to_string(r.natural_passages) +
@@ -146,6 +194,11 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
     notes.push_back("Repetitive passages are " + F("%.1f%%", 100 * rep_share) +
                     " of the human set, under the 10% targeted.");
   }
+  // Missed targets, one note per scheme: its rows, then the reason once,
+  // judged on the least likely (most damning) row.
+  std::vector<std::string> order;
+  std::map<std::string, std::pair<std::string, double>> missed;  // name -> rows, min p
+  std::map<std::string, const CalibrationRow*> worst_row;
   for (const CalibrationRow& c : r.calibration) {
     if (!c.ignore_repeated) continue;
     const double alphas[2] = {1e-2, 1e-3};
@@ -155,13 +208,23 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
         continue;
       }
       const double p = std::exp(LogBinomialTail(c.passages, fps[a], alphas[a]));
-      notes.push_back(
-          "**Missed calibration target**: " + Name(c) + " at α = " + F("%g", alphas[a]) + ": " +
-          std::to_string(fps[a]) + " of " + std::to_string(c.passages) + " passages (" +
+      const std::string name =
+          c.label + (c.config.scheme == Scheme::kGumbel ? "" : " γ " + F("%g", c.config.gamma));
+      auto [it, fresh] = missed.try_emplace(name, "", 2.0);
+      if (fresh) order.push_back(name);
+      it->second.first +=
+          std::string(it->second.first.empty() ? "" : "; ") + c.subset +
+          " passages at α = " + F("%g", alphas[a]) + ": " + std::to_string(fps[a]) + "/" +
+          std::to_string(c.passages) + " (" +
           F("%.2f", static_cast<double>(fps[a]) / (alphas[a] * static_cast<double>(c.passages))) +
-          "×α). " +
-          Reason(c, p));
+          "×α)";
+      if (p < it->second.second) it->second.second = p, worst_row[name] = &c;
     }
+  }
+  for (const std::string& name : order) {
+    const auto& [rows, p] = missed[name];
+    notes.push_back("**Missed calibration target** for " + name +
+                    " (repeated pairs removed): " + rows + ". " + Reason(r, *worst_row[name], p));
   }
   for (const GreenSpanRow& g : r.green_spans) {
     if (g.all_green >= 5 && g.share > 2 * g.expected) {

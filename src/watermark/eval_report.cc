@@ -55,8 +55,13 @@ void Header(std::string* md, const WatermarkEvalReport& r, const EvalPageInfo& i
          F("%.0f", r.seconds_generation) + " s, calibration " + F("%.0f", r.seconds_calibration) +
          " s, robustness " + F("%.0f", r.seconds_robustness) +
          " s). Do not edit by hand: rerun the command.*\n\n";
-  *md += "- **Model**: " + r.model_description + " (" + std::to_string(r.vocab_size) +
-         " tokens).\n";
+  *md +=
+      "To reproduce: train the default model (`warden lm train default -o "
+      "models/default.wlm`; model files are not committed), then run the command above. "
+      "Every number is deterministic for the seed, model and corpus; the thread count only "
+      "changes the speed.\n\n";
+  *md +=
+      "- **Model**: " + r.model_description + " (" + std::to_string(r.vocab_size) + " tokens).\n";
   *md += "- **Key**: the public evaluation key (secret `" + std::string(kEvalKeySecret) +
          "`, key id `" + r.key_id + "`); an evaluation needs no secrecy.\n";
   *md += "- **Generation**: " + std::to_string(o.samples) + " samples per configuration, " +
@@ -72,11 +77,16 @@ void Header(std::string* md, const WatermarkEvalReport& r, const EvalPageInfo& i
       "text, then normalized (NFKC, invisible characters, homoglyphs), re-tokenized and scored "
       "with repeated (context, token) pairs removed and at least 16 scored tokens for a verdict. "
       "*TPR at x* is the share of samples whose exact p-value is below x.\n";
-  *md += "- **Human text**: " + std::to_string(r.heldout_documents) +
-         " held-out documents (never used for training): " +
-         std::to_string(r.natural_passages) + " natural passages (mean " +
-         F("%.0f", r.mean_passage_tokens) + " tokens) and " +
-         std::to_string(r.repetitive_passages) + " repetitive ones.\n\n";
+  *md +=
+      "- **Human text**: " + std::to_string(r.heldout_documents) +
+      " held-out documents (never used for training) make " + std::to_string(r.natural_passages) +
+      " natural passages: consecutive text of one source (fortunes, WordNet glosses or GCIDE "
+      "entries), documents joined by blank lines until the passage has " +
+      std::to_string(r.options.min_passage_tokens) +
+      " tokens, a passage ending (and the next starting) between two words (mean " +
+      F("%.0f", r.mean_passage_tokens) + " tokens); and " + std::to_string(r.repetitive_passages) +
+      " repetitive passages, each a short held-out document (16-48 tokens) repeated 3-6 "
+      "times as a chorus or a bulleted list.\n\n";
 }
 
 void Detectability(std::string* md, const WatermarkEvalReport& r) {
@@ -102,8 +112,9 @@ void Detectability(std::string* md, const WatermarkEvalReport& r) {
     }
     *md += "\n";
   }
-  *md += "\nMedian z-score / median log10 p (and mean scored tokens after re-tokenization) "
-         "by T:\n\n";
+  *md +=
+      "\nMedian z-score / median log10 p (and mean scored tokens after re-tokenization) "
+      "by T:\n\n";
   *md += "| Scheme | γ | δ |";
   for (int32_t t : L) {
     *md += " T=";
@@ -128,14 +139,16 @@ void Detectability(std::string* md, const WatermarkEvalReport& r) {
 
 void Calibration(std::string* md, const WatermarkEvalReport& r) {
   *md += "## 2. Calibration on human text\n\n";
-  *md += "Empirical false-positive rate (passages with p < α, out of all passages; passages with "
-         "fewer than 16 scored tokens count as negatives) at α = 1e-2 and 1e-3. Target: within "
-         "1.5×α with repeated-pair removal on. The last column is the mean per-token score "
-         "over all scored tokens (green share, or mean -log(1-r) for Gumbel) with its null "
-         "value. *Repetitive* passages repeat a short held-out "
-         "document 3–6 times (a chorus, or a bulleted boilerplate list).\n\n";
-  *md += "| Scheme | γ | Repeated pairs | Passages | FPR at α=1e-2 | FPR at α=1e-3 | Mean token "
-         "score (null) |\n";
+  *md +=
+      "Empirical false-positive rate (passages with p < α, out of all passages; passages with "
+      "fewer than 16 scored tokens count as negatives) at α = 1e-2 and 1e-3. Target: within "
+      "1.5×α with repeated-pair removal on. The last column is the mean per-token score "
+      "over all scored tokens (green share, or mean -log(1-r) for Gumbel) with its null "
+      "value. *Repetitive* passages repeat a short held-out "
+      "document 3–6 times (a chorus, or a bulleted boilerplate list).\n\n";
+  *md +=
+      "| Scheme | γ | Repeated pairs | Passages | FPR at α=1e-2 | FPR at α=1e-3 | Mean token "
+      "score (null) |\n";
   *md += "|---|---|---|---|---|---|---|\n";
   for (const CalibrationRow& c : r.calibration) {
     *md += "| " + c.label + " | " + Gamma(c.config) + " | " +
@@ -145,9 +158,24 @@ void Calibration(std::string* md, const WatermarkEvalReport& r) {
     Add(md, F("%.4f", c.mean_token_score), " (",
         c.config.scheme == Scheme::kGumbel ? std::string("1") : F("%g", c.config.gamma), ") |\n");
   }
-  *md += "\nAll-green spans: the share of windows of 10 consecutive scored tokens of human text "
-         "that are all green (KGW LeftHash h=1, repeated pairs removed), against the "
-         "independent-trials value γ^10:\n\n";
+  if (!r.key_spread.empty()) {
+    *md += "\nThe same test under " + std::to_string(r.key_spread[0].keys) +
+           " keys (the evaluation key and keys derived from it), all passages, repeated pairs "
+           "removed: the mean over keys is what the p-values promise; the spread shows how much "
+           "one key can deviate.\n\n";
+    *md += "| Scheme | γ | Keys | FPR at 1e-2: mean (min–max) | FPR at 1e-3: mean (min–max) |\n";
+    *md += "|---|---|---|---|---|\n";
+    for (const KeySpreadRow& k : r.key_spread) {
+      Add(md, "| ", k.label, " | ", Gamma(k.config), " | ", std::to_string(k.keys), " | ",
+          F("%.4f", k.mean_fpr_1e2), " (", F("%.4f", k.min_fpr_1e2), "–", F("%.4f", k.max_fpr_1e2),
+          ") | ", F("%.4f", k.mean_fpr_1e3), " (", F("%.4f", k.min_fpr_1e3), "–",
+          F("%.4f", k.max_fpr_1e3), ") |\n");
+    }
+  }
+  *md +=
+      "\nAll-green spans: the share of windows of 10 consecutive scored tokens of human text "
+      "that are all green (KGW LeftHash h=1, repeated pairs removed), against the "
+      "independent-trials value γ^10:\n\n";
   *md += "| γ | Spans | All green | Share | γ^10 | Ratio |\n|---|---|---|---|---|---|\n";
   for (const GreenSpanRow& g : r.green_spans) {
     *md += "| " + F("%g", g.gamma) + " | " + std::to_string(g.spans) + " | " +
@@ -157,22 +185,24 @@ void Calibration(std::string* md, const WatermarkEvalReport& r) {
   }
   *md += "\n![Histogram of human p-values]({svg}/human_pvalues_hist.svg)\n\n";
   *md += "![QQ plot of human p-values]({svg}/human_pvalues_qq.svg)\n\n";
-  *md += "The binomial p-values of KGW are exact but discrete, so the histogram is not flat "
-         "(short passages can only reach a few p-values) and the test is conservative: the "
-         "false-positive rate is at most α, usually below.\n\n";
+  *md +=
+      "The binomial p-values of KGW are exact but discrete, so the histogram is not flat "
+      "(short passages can only reach a few p-values) and the test is conservative: the "
+      "false-positive rate is at most α, usually below.\n\n";
 }
 
 void Robustness(std::string* md, const WatermarkEvalReport& r) {
   *md += "## 3. Robustness (T = " + std::to_string(r.options.tokens) + ", γ 0.25, δ 2)\n\n";
   *md += "![TPR vs attack rate]({svg}/robustness.svg)\n\n";
   *md += "![Median z vs attack rate]({svg}/robustness_z.svg)\n\n";
-  *md += "Token attacks edit the generated token ids (deletion; insertion and substitution of "
-         "uniformly random vocabulary tokens) and the result is decoded to text and detected. "
-         "Synonym substitution replaces words of three or more letters by a random single-word "
-         "WordNet synonym (" +
-         std::to_string(r.synonym_words) +
-         " words have one), keeping capitalization; *achieved* is the share of all words "
-         "actually replaced. Cells: TPR at 1% FPR (median z).\n\n";
+  *md +=
+      "Token attacks edit the generated token ids (deletion; insertion and substitution of "
+      "uniformly random vocabulary tokens) and the result is decoded to text and detected. "
+      "Synonym substitution replaces words of three or more letters by a random single-word "
+      "WordNet synonym (" +
+      std::to_string(r.synonym_words) +
+      " words have one), keeping capitalization; *achieved* is the share of all words "
+      "actually replaced. Cells: TPR at 1% FPR (median z).\n\n";
   std::vector<std::string> labels;
   for (const RobustnessRow& x : r.robustness) {
     if (std::find(labels.begin(), labels.end(), x.label) == labels.end()) labels.push_back(x.label);
@@ -199,17 +229,17 @@ void Robustness(std::string* md, const WatermarkEvalReport& r) {
     for (const std::string& l : labels) *md += " " + cell(l, x.attack, x.rate) + " |";
     *md += "\n";
   }
-  *md += "\nCopy-paste: the watermarked text embedded in held-out human text so that it is the "
-         "given share of the tokens, detected on the whole text or with the windowed search "
-         "(Bonferroni-corrected). The last column is the control: the same search on human text "
-         "alone of the same length (a false-positive rate).\n\n";
+  *md +=
+      "\nCopy-paste: the watermarked text embedded in held-out human text so that it is the "
+      "given share of the tokens, detected on the whole text or with the windowed search "
+      "(Bonferroni-corrected). The last column is the control: the same search on human text "
+      "alone of the same length (a false-positive rate).\n\n";
   *md += "| Scheme | Watermarked share | Whole text | Windowed | Human only, windowed (FPR) |\n";
   *md += "|---|---|---|---|---|\n";
   for (const std::string& l : labels) {
     for (double f : r.options.paste_fractions) {
       *md += "| " + l + " | " + F("%g", f) + " | " + cell(l, "paste (whole)", f) + " | " +
-             cell(l, "paste (windowed)", f) + " | " + cell(l, "human only (windowed)", f) +
-             " |\n";
+             cell(l, "paste (windowed)", f) + " | " + cell(l, "human only (windowed)", f) + " |\n";
     }
   }
   *md += "\n";
@@ -217,9 +247,10 @@ void Robustness(std::string* md, const WatermarkEvalReport& r) {
 
 void Quality(std::string* md, const WatermarkEvalReport& r) {
   *md += "## 4. Quality cost\n\n";
-  *md += "Perplexity of the generated tokens under the plain model (prompt as context), pooled "
-         "over samples, with the same prompts and seeds for every row; *distinct bigrams* is the "
-         "mean share of distinct token bigrams in a sample (low values mean loops).\n\n";
+  *md +=
+      "Perplexity of the generated tokens under the plain model (prompt as context), pooled "
+      "over samples, with the same prompts and seeds for every row; *distinct bigrams* is the "
+      "mean share of distinct token bigrams in a sample (low values mean loops).\n\n";
   *md += "![Perplexity vs delta]({svg}/quality.svg)\n\n";
   *md += "| Configuration | γ | δ | Perplexity | vs plain | Median | Distinct bigrams |\n";
   *md += "|---|---|---|---|---|---|---|\n";
@@ -238,8 +269,8 @@ void Quality(std::string* md, const WatermarkEvalReport& r) {
 
 }  // namespace
 
-std::string RenderWatermarkEvalMarkdown(const WatermarkEvalReport& report,
-                                        const EvalPageInfo& info, std::string_view svg_dir) {
+std::string RenderWatermarkEvalMarkdown(const WatermarkEvalReport& report, const EvalPageInfo& info,
+                                        std::string_view svg_dir) {
   std::string md;
   Header(&md, report, info);
   md += eval::RenderNotes(report);

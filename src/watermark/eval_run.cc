@@ -20,12 +20,13 @@ namespace warden {
 
 WatermarkEvalOptions WatermarkEvalOptions::Quick() {
   WatermarkEvalOptions o;
-  o.samples = 6;
+  o.samples = 10;
   o.tokens = 100;
   o.lengths = {25, 50, 100};
   o.gammas = {0.25};
   o.deltas = {2, std::numeric_limits<double>::infinity()};
   o.human_passages = 300;
+  o.calibration_keys = 3;
   o.attack_rates = {0.2};
   o.paste_fractions = {0.25};
   return o;
@@ -36,8 +37,8 @@ Status WatermarkEvalOptions::Validate() const {
   if (lengths.empty()) return Status::InvalidArgument("no detection lengths");
   for (int32_t t : lengths) {
     if (t < 1 || t > tokens) {
-      return Status::InvalidArgument("detection length " + std::to_string(t) +
-                                     " outside 1.." + std::to_string(tokens));
+      return Status::InvalidArgument("detection length " + std::to_string(t) + " outside 1.." +
+                                     std::to_string(tokens));
     }
   }
   for (double g : gammas) {
@@ -59,6 +60,7 @@ Status WatermarkEvalOptions::Validate() const {
   for (double f : paste_fractions) {
     if (!(f > 0 && f <= 1)) return Status::InvalidArgument("paste fractions must be in (0, 1]");
   }
+  if (calibration_keys < 1) return Status::InvalidArgument("calibration_keys must be >= 1");
   if (threads < 0) return Status::InvalidArgument("threads must be >= 0");
   return Status::Ok();
 }
@@ -141,8 +143,9 @@ class EvalRun {
   EvalRun(const LanguageModel& model, std::span<const CorpusDocument> heldout,
           const WatermarkEvalOptions& opts, WatermarkKey key)
       : model_(model), heldout_(heldout), opts_(opts), key_(std::move(key)) {
-    threads_ = opts.threads > 0 ? opts.threads
-                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    threads_ = opts.threads > 0
+                   ? opts.threads
+                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
 
   Result<WatermarkEvalReport> Run();
@@ -155,6 +158,8 @@ class EvalRun {
   Status Generate();
   Status Detectability();
   Status Calibration();
+  Status KeySpread(std::span<const std::vector<TokenId>> ids, const WatermarkConfig& kgw,
+                   const WatermarkConfig& unigram);
   Status Robustness();
   void Quality();
   Result<TextWatermarkDetector> Detector(const WatermarkConfig& c) const {
@@ -179,24 +184,26 @@ class EvalRun {
 
 void EvalRun::BuildArms() {
   const double inf = std::numeric_limits<double>::infinity();
-  arms_.push_back({"plain", MakeConfig(model_, Scheme::kKgw, Seeding::kLeftHash, 1, 0.25, 0),
-                   false});
+  arms_.push_back(
+      {"plain", MakeConfig(model_, Scheme::kKgw, Seeding::kLeftHash, 1, 0.25, 0), false});
   auto grid = [&](const std::string& label, Scheme s, Seeding seeding, int32_t width) {
     for (double g : opts_.gammas) {
-      for (double d : opts_.deltas) arms_.push_back({label, MakeConfig(model_, s, seeding, width, g, d)});
+      for (double d : opts_.deltas)
+        arms_.push_back({label, MakeConfig(model_, s, seeding, width, g, d)});
     }
   };
   grid("KGW LeftHash h=1", Scheme::kKgw, Seeding::kLeftHash, 1);
   if (opts_.selfhash) grid("KGW SelfHash h=4", Scheme::kKgw, Seeding::kSelfHash, kSelfHashWidth);
   grid("Unigram", Scheme::kUnigram, Seeding::kLeftHash, 1);
-  arms_.push_back({"Gumbel h=4",
-                   MakeConfig(model_, Scheme::kGumbel, Seeding::kLeftHash, kGumbelWidth, 0.25, inf)});
+  arms_.push_back({"Gumbel h=4", MakeConfig(model_, Scheme::kGumbel, Seeding::kLeftHash,
+                                            kGumbelWidth, 0.25, inf)});
   // The robustness configurations must be generated even when the grid
   // leaves them out.
   for (auto [label, s] : {std::pair<std::string, Scheme>{"KGW LeftHash h=1", Scheme::kKgw},
                           {"Unigram", Scheme::kUnigram}}) {
     bool found = false;
-    for (const Arm& a : arms_) found |= a.label == label && a.config.gamma == 0.25 && a.config.delta == 2;
+    for (const Arm& a : arms_)
+      found |= a.label == label && a.config.gamma == 0.25 && a.config.delta == 2;
     if (!found) arms_.push_back({label, MakeConfig(model_, s, Seeding::kLeftHash, 1, 0.25, 2)});
   }
 }
@@ -304,9 +311,9 @@ Status EvalRun::Calibration() {
     (p.repetitive ? report_.repetitive_passages : report_.natural_passages) += 1;
     if (!p.repetitive) total_tokens += static_cast<double>(p.tokens);
   }
-  report_.mean_passage_tokens =
-      report_.natural_passages > 0 ? total_tokens / static_cast<double>(report_.natural_passages)
-                                   : 0;
+  report_.mean_passage_tokens = report_.natural_passages > 0
+                                    ? total_tokens / static_cast<double>(report_.natural_passages)
+                                    : 0;
 
   const double inf = std::numeric_limits<double>::infinity();
   const std::vector<std::pair<std::string, WatermarkConfig>> schemes = {
@@ -315,7 +322,8 @@ Status EvalRun::Calibration() {
       {"KGW SelfHash h=4",
        MakeConfig(model_, Scheme::kKgw, Seeding::kSelfHash, kSelfHashWidth, 0.25, 2)},
       {"Unigram", MakeConfig(model_, Scheme::kUnigram, Seeding::kLeftHash, 1, 0.25, 2)},
-      {"Gumbel h=4", MakeConfig(model_, Scheme::kGumbel, Seeding::kLeftHash, kGumbelWidth, 0.25, inf)},
+      {"Gumbel h=4",
+       MakeConfig(model_, Scheme::kGumbel, Seeding::kLeftHash, kGumbelWidth, 0.25, inf)},
   };
   for (const auto& [label, config] : schemes) {
     Log("calibrating " + label + " gamma " + std::to_string(config.gamma).substr(0, 4) + " on " +
@@ -324,8 +332,8 @@ Status EvalRun::Calibration() {
     for (bool removal : {true, false}) {
       DetectOptions o;
       o.ignore_repeated = removal;
-      const bool spans = removal && config.scheme == Scheme::kKgw &&
-                         config.seeding == Seeding::kLeftHash;
+      const bool spans =
+          removal && config.scheme == Scheme::kKgw && config.seeding == Seeding::kLeftHash;
       o.per_token = spans;
       std::vector<DetectionResult> res = det.DetectBatch(ids, o, threads_);
       for (const char* subset : {"all", "natural", "repetitive"}) {
@@ -375,19 +383,53 @@ Status EvalRun::Calibration() {
       if (removal && config.scheme == Scheme::kKgw && config.seeding == Seeding::kLeftHash &&
           report_.human_p_values.empty()) {
         for (const DetectionResult& r : res) {
-          if (r.verdict != Verdict::kInsufficientEvidence) report_.human_p_values.push_back(r.whole.p_value);
+          if (r.verdict != Verdict::kInsufficientEvidence)
+            report_.human_p_values.push_back(r.whole.p_value);
         }
         std::sort(report_.human_p_values.begin(), report_.human_p_values.end());
         report_.human_p_label = label + ", gamma 0.25, repeated pairs removed";
       }
     }
   }
+  return KeySpread(ids, schemes[0].second, schemes[3].second);
+}
+
+Status EvalRun::KeySpread(std::span<const std::vector<TokenId>> ids, const WatermarkConfig& kgw,
+                          const WatermarkConfig& unigram) {
+  const int32_t keys = opts_.calibration_keys;
+  Log("calibrating over " + std::to_string(keys) + " keys");
+  for (const auto& [label, config] :
+       {std::pair<std::string, WatermarkConfig>{"KGW LeftHash h=1", kgw}, {"Unigram", unigram}}) {
+    KeySpreadRow row;
+    row.label = label;
+    row.config = config;
+    row.keys = keys;
+    row.min_fpr_1e2 = row.min_fpr_1e3 = 1;
+    for (int32_t k = 0; k < keys; ++k) {
+      // Key 0 is the evaluation key itself; the others are derived from it.
+      WARDEN_ASSIGN_OR_RETURN(
+          WatermarkKey key,
+          WatermarkKey::FromSecret(std::string(kEvalKeySecret) +
+                                   (k == 0 ? std::string() : " #" + std::to_string(k))));
+      WARDEN_ASSIGN_OR_RETURN(WatermarkDetector det, WatermarkDetector::Create(config, key));
+      const std::vector<DetectionResult> res = det.DetectBatch(ids, DetectOptions{}, threads_);
+      std::vector<Det> dets;
+      for (const DetectionResult& r : res) dets.push_back(Summarize(r));
+      const double f2 = Share(dets, 1e-2), f3 = Share(dets, 1e-3);
+      row.mean_fpr_1e2 += f2 / keys;
+      row.mean_fpr_1e3 += f3 / keys;
+      row.min_fpr_1e2 = std::min(row.min_fpr_1e2, f2);
+      row.max_fpr_1e2 = std::max(row.max_fpr_1e2, f2);
+      row.min_fpr_1e3 = std::min(row.min_fpr_1e3, f3);
+      row.max_fpr_1e3 = std::max(row.max_fpr_1e3, f3);
+    }
+    report_.key_spread.push_back(row);
+  }
   return Status::Ok();
 }
 
 Status EvalRun::Robustness() {
-  WARDEN_ASSIGN_OR_RETURN(eval::SynonymTable synonyms,
-                          eval::SynonymTable::Load(opts_.wordnet_dir));
+  WARDEN_ASSIGN_OR_RETURN(eval::SynonymTable synonyms, eval::SynonymTable::Load(opts_.wordnet_dir));
   report_.synonym_words = static_cast<int64_t>(synonyms.words());
   std::vector<size_t> natural;
   for (size_t i = 0; i < passages_.size(); ++i) {
@@ -468,8 +510,9 @@ Status EvalRun::Robustness() {
           ids.resize(std::min(ids.size(), human + (control ? toks.size() : 0)));
           const size_t cut = rng.Below(ids.size() + 1);
           const std::span<const TokenId> all(ids);
-          attacked = control ? Text(all)
-                             : Text(all.first(cut)) + "\n\n" + text + "\n\n" + Text(all.subspan(cut));
+          attacked = control
+                         ? Text(all)
+                         : Text(all.first(cut)) + "\n\n" + text + "\n\n" + Text(all.subspan(cut));
           if (at.name.ends_with("(windowed)")) o = windowed;
         }
         WARDEN_ASSIGN_OR_RETURN(DetectionResult r, det.Detect(attacked, o));
@@ -522,8 +565,8 @@ void EvalRun::Quality() {
 Result<WatermarkEvalReport> EvalRun::Run() {
   const auto t0 = Clock::now();
   BuildArms();
-  WARDEN_ASSIGN_OR_RETURN(prompts_, eval::MakePrompts(heldout_, opts_.samples, opts_.prompt_words,
-                                                      opts_.seed));
+  WARDEN_ASSIGN_OR_RETURN(
+      prompts_, eval::MakePrompts(heldout_, opts_.samples, opts_.prompt_words, opts_.seed));
   report_.model_description = model_.description();
   report_.key_id = key_.id();
   report_.vocab_size = model_.vocab_size();

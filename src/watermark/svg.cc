@@ -8,8 +8,8 @@
 namespace warden::svg {
 namespace {
 
-constexpr double kWidth = 720, kHeight = 420;
-constexpr double kLeft = 70, kRight = 190, kTop = 40, kBottom = 60;
+constexpr double kWidth = 860, kHeight = 420;
+constexpr double kLeft = 70, kRight = 280, kTop = 40, kBottom = 60;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 
 // Colour-blind-safe palette (Okabe-Ito), cycled.
@@ -65,8 +65,8 @@ struct Frame {
 void Header(std::string* out, std::string_view title) {
   *out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   *out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + Num(kWidth) +
-          "\" height=\"" + Num(kHeight) + "\" viewBox=\"0 0 " + Num(kWidth) + " " +
-          Num(kHeight) + "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+          "\" height=\"" + Num(kHeight) + "\" viewBox=\"0 0 " + Num(kWidth) + " " + Num(kHeight) +
+          "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   *out += "<title>" + XmlEscape(title) + "</title>\n";
   *out += "<rect x=\"0\" y=\"0\" width=\"" + Num(kWidth) + "\" height=\"" + Num(kHeight) +
           "\" fill=\"white\"/>\n";
@@ -78,8 +78,8 @@ void AxisLabels(std::string* out, std::string_view x_label, std::string_view y_l
   *out += "<text x=\"" + Num(kLeft + kPlotW / 2) + "\" y=\"" + Num(kHeight - 15) +
           "\" text-anchor=\"middle\">" + XmlEscape(x_label) + "</text>\n";
   *out += "<text x=\"18\" y=\"" + Num(kTop + kPlotH / 2) +
-          "\" text-anchor=\"middle\" transform=\"rotate(-90 18 " + Num(kTop + kPlotH / 2) +
-          ")\">" + XmlEscape(y_label) + "</text>\n";
+          "\" text-anchor=\"middle\" transform=\"rotate(-90 18 " + Num(kTop + kPlotH / 2) + ")\">" +
+          XmlEscape(y_label) + "</text>\n";
   *out += "<rect x=\"" + Num(kLeft) + "\" y=\"" + Num(kTop) + "\" width=\"" + Num(kPlotW) +
           "\" height=\"" + Num(kPlotH) + "\" fill=\"none\" stroke=\"#333\"/>\n";
 }
@@ -101,12 +101,23 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -174,8 +185,8 @@ std::string RenderLineChart(const LineChart& chart) {
     out += "</g>\n";
     const double ly = kTop + 10 + 18 * static_cast<double>(i);
     const double lx = kLeft + kPlotW + 12;
-    out += "<line x1=\"" + Num(lx) + "\" y1=\"" + Num(ly) + "\" x2=\"" + Num(lx + 22) +
-           "\" y2=\"" + Num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"2\"" +
+    out += "<line x1=\"" + Num(lx) + "\" y1=\"" + Num(ly) + "\" x2=\"" + Num(lx + 22) + "\" y2=\"" +
+           Num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"2\"" +
            (s.dashed ? " stroke-dasharray=\"6,4\"" : "") + "/>\n";
     out += "<text x=\"" + Num(lx + 28) + "\" y=\"" + Num(ly + 4) + "\">" + XmlEscape(s.name) +
            "</text>\n";
@@ -201,8 +212,8 @@ std::string RenderBarChart(const BarChart& chart) {
   // Label every k-th category so that labels do not overlap.
   const size_t every = std::max<size_t>(1, n / 10);
   for (size_t i = 0; i < chart.categories.size(); ++i) {
-    const double v = i < chart.values.size() && std::isfinite(chart.values[i]) ? chart.values[i]
-                                                                                : 0;
+    const double v =
+        i < chart.values.size() && std::isfinite(chart.values[i]) ? chart.values[i] : 0;
     const double x = kLeft + slot * static_cast<double>(i);
     out += "<rect class=\"bar\" x=\"" + Num(x + slot * 0.1) + "\" y=\"" + Num(f.Y(v)) +
            "\" width=\"" + Num(slot * 0.8) + "\" height=\"" + Num(kTop + kPlotH - f.Y(v)) +

@@ -52,7 +52,8 @@ TEST(EvalAttacksTest, DeletionRemovesTheRequestedShareInOrder) {
 TEST(EvalAttacksTest, InsertionAddsRandomTokensButNeverTheAvoidedOne) {
   const std::vector<TokenId> toks = Iota(500);
   EvalRng rng(3);
-  const std::vector<TokenId> out = eval::InsertTokens(toks, 0.2, /*vocab_size=*/4, /*avoid=*/2, rng);
+  const std::vector<TokenId> out =
+      eval::InsertTokens(toks, 0.2, /*vocab_size=*/4, /*avoid=*/2, rng);
   EXPECT_EQ(out.size(), 600u);
   EXPECT_TRUE(IsSubsequence(toks, out));
   int inserted = 0;
@@ -178,10 +179,10 @@ TEST(EvalNotesTest, BinomialTailIsExact) {
 
 std::vector<std::string> Sentences() {
   std::vector<std::string> s;
-  const char* subjects[] = {"The cat", "A dog", "My friend", "The old man", "Her sister",
-                            "The small bird", "Our teacher", "The happy child"};
+  const char* subjects[] = {"The cat",    "A dog",          "My friend",   "The old man",
+                            "Her sister", "The small bird", "Our teacher", "The happy child"};
   const char* verbs[] = {"sees", "likes", "walks to", "finds", "remembers", "paints"};
-  const char* objects[] = {"the river", "a red house", "the green hill", "an open door",
+  const char* objects[] = {"the river",        "a red house", "the green hill", "an open door",
                            "the quiet garden", "a long road", "the morning sun"};
   for (const char* a : subjects) {
     for (const char* b : verbs) {
@@ -270,7 +271,8 @@ TEST_F(EvalEndToEndTest, RunsAndWritesThePage) {
   EXPECT_FALSE(r->quality[0].watermarked);
   for (const QualityRow& q : r->quality) EXPECT_GT(q.perplexity, 1.0);
 
-  const std::string md = RenderWatermarkEvalMarkdown(*r, {"warden watermark eval", "now", "x"}, "figs");
+  const std::string md =
+      RenderWatermarkEvalMarkdown(*r, {"warden watermark eval", "now", "x"}, "figs");
   for (const char* heading : {"## Summary", "## 1. Detectability", "## 2. Calibration",
                               "## 3. Robustness", "## 4. Quality", "(figs/tpr_vs_length.svg)"}) {
     EXPECT_NE(md.find(heading), std::string::npos) << heading;

@@ -55,7 +55,7 @@ struct WatermarkEvalOptions {
   int32_t prompt_words = 6;  // prompts: the first words of held-out documents
 
   int32_t human_passages = 10000;  // natural passages (at most)
-  int32_t min_passage_tokens = 100;
+  int32_t min_passage_tokens = 90;
   double repetitive_fraction = 0.12;  // extra passages, as a share of natural
   int32_t calibration_keys = 20;      // keys for the per-key FPR spread
 

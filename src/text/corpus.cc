@@ -191,6 +191,50 @@ bool IsTagLine(std::string_view line) {
          line.find('[', 1) == std::string_view::npos;
 }
 
+// Dictionary markup is not prose: "{Di*chot"o*mous*ly}" carries syllable and
+// stress marks inside braces, and "[L. dichotomos, Gr. ?]" etymologies or
+// "[R.]" labels interrupt sentences. Braces and the marks inside them are
+// dropped, bracketed segments removed, and spaces collapsed.
+std::string CleanGcideMarkup(std::string_view para) {
+  std::string out;
+  out.reserve(para.size());
+  int brace = 0, bracket = 0;
+  for (char c : para) {
+    if (c == '[') {
+      ++bracket;
+      continue;
+    }
+    if (c == ']' && bracket > 0) {
+      --bracket;
+      continue;
+    }
+    if (bracket > 0) continue;
+    if (c == '{') {
+      ++brace;
+      continue;
+    }
+    if (c == '}' && brace > 0) {
+      --brace;
+      continue;
+    }
+    if (brace > 0 && (c == '*' || c == '"' || c == '`')) continue;
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  // "word ." and "word ," left behind by a removed segment.
+  std::string fixed;
+  fixed.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == ' ' && i + 1 < out.size() &&
+        (out[i + 1] == '.' || out[i + 1] == ',' || out[i + 1] == ';')) {
+      continue;
+    }
+    fixed.push_back(out[i]);
+  }
+  return fixed;
+}
+
 Status LoadGcide(const std::string& path, std::vector<CorpusDocument>* docs) {
   WARDEN_ASSIGN_OR_RETURN(std::string raw, ReadGzip(path));
   const std::string all = RepairUtf8(raw);
@@ -199,7 +243,8 @@ Status LoadGcide(const std::string& path, std::vector<CorpusDocument>* docs) {
   bool skip_etymology = false;
   bool first_line = true;
   auto flush = [&]() {
-    std::string_view t = Trim(para);
+    const std::string clean = CleanGcideMarkup(para);
+    std::string_view t = Trim(clean);
     bool boiler = t.find("GNU") != std::string_view::npos ||
                   t.find("* * *") != std::string_view::npos ||
                   t.find("====") != std::string_view::npos;

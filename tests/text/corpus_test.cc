@@ -37,7 +37,8 @@ class CorpusTest : public ::testing::Test {
         "Abdicator \\Ab\"di*ca`tor\\, n. [L.\n   abdicator.]\n   One who abdicates a throne or "
         "an office of state.\n   [1913 Webster]\n\n   This file is part of the GNU version of "
         "the dictionary\n\nCaf\xe7 \\Caf\\, n.\n   A small restaurant where coffee is sold to "
-        "guests.\n";
+        "guests.\n\nDichotomous \\Di*chot\"o*mous\\, a.\n   Regularly dividing by pairs [R.] as, a "
+        "dichotomous stem [Obs.]. -- {Di*chot\"o*mous*ly}, adv.\n";
     gzFile g = gzopen((dir_ + "/gcide.dict.dz").c_str(), "wb");
     ASSERT_NE(g, nullptr);
     gzwrite(g, gcide.data(), static_cast<unsigned>(gcide.size()));
@@ -70,6 +71,7 @@ TEST_F(CorpusTest, ExtractsDocumentsFromEachSource) {
       "wordnet: that which is perceived to have its own distinct existence.",
       "gcide: One who abdicates a throne or an office of state.",
       "gcide: A small restaurant where coffee is sold to guests.",
+      "gcide: Regularly dividing by pairs as, a dichotomous stem. -- Dichotomously, adv.",
   };
   EXPECT_EQ(texts, want);
   EXPECT_TRUE(c->heldout.empty());

@@ -24,7 +24,10 @@ namespace warden {
 // Reads a whole file ("-" = standard input); a ".zst" name is decompressed.
 Result<std::string> ReadFile(const std::string& path);
 // Writes atomically (temp file + rename); ".zst" names are compressed.
+// Missing parent directories are created.
 Status WriteFileAtomic(const std::string& path, std::string_view data);
+// Creates the directories above `path` that do not exist yet.
+Status CreateParentDirectories(const std::string& path);
 bool FileExists(const std::string& path);
 
 // A read-only memory map of a whole file. Empty files map to an empty view.
@@ -65,7 +68,8 @@ class LineReader {
 };
 
 // Writes lines to a file ("-" = stdout), compressing ".zst" names. Files are
-// written to a temporary name and renamed on a successful Close().
+// written to a temporary name and renamed on a successful Close(); missing
+// parent directories are created.
 class LineWriter {
  public:
   static Result<std::unique_ptr<LineWriter>> Open(const std::string& path);

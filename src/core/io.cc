@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <random>
 
 namespace warden {
@@ -85,6 +86,15 @@ Result<std::string> ZstdCompress(std::string_view in) {
 
 }  // namespace
 
+Status CreateParentDirectories(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty() || std::filesystem::is_directory(parent, ec)) return Status::Ok();
+  std::filesystem::create_directories(parent, ec);
+  if (ec) return Status::IOError(parent.string() + ": cannot create directory: " + ec.message());
+  return Status::Ok();
+}
+
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -118,6 +128,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
     data = compressed;
   }
   if (path == "-") return WriteAll(1, "<stdout>", data);
+  WARDEN_RETURN_IF_ERROR(CreateParentDirectories(path));
   std::random_device rd;
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

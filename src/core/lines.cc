@@ -216,6 +216,7 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path) {
 
 Result<std::unique_ptr<LineWriter>> LineWriter::Open(const std::string& path) {
   if (path == "-") return std::unique_ptr<LineWriter>(new FdLineWriter(1, "<stdout>", "", false));
+  WARDEN_RETURN_IF_ERROR(CreateParentDirectories(path));
   std::random_device rd;
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

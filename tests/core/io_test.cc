@@ -67,6 +67,21 @@ TEST(IoTest, WriteReadRoundTripPlainAndZstd) {
   }
 }
 
+TEST(IoTest, WritesCreateMissingDirectories) {
+  const std::string dir = TempPath("nested");
+  const std::string p = dir + "/a/b/file.txt";
+  ASSERT_TRUE(WriteFileAtomic(p, "x").ok());
+  EXPECT_EQ(*ReadFile(p), "x");
+  auto w = LineWriter::Open(dir + "/c/lines.jsonl");
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write("{}").ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_TRUE(FileExists(dir + "/c/lines.jsonl"));
+  // A file in the way of a directory is a clear error, not a crash.
+  EXPECT_FALSE(WriteFileAtomic(p + "/under-a-file", "x").ok());
+  (void)std::system(("rm -rf " + dir).c_str());
+}
+
 TEST(IoTest, MissingFileIsNotFound) {
   auto r = ReadFile("/nonexistent/warden/file");
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);

@@ -25,7 +25,7 @@ struct DemoFlags {
 
 void EnsureModel(const std::string& path) {
   if (FileExists(path)) return;
-  std::printf("== %s is missing: training the default model (about 2 minutes)\n", path.c_str());
+  std::printf("== %s is missing: training the default model (under a minute)\n", path.c_str());
   std::fflush(stdout);
   Corpus c = OrDie(LoadDefaultCorpus(DefaultCorpusOptions{}));
   std::vector<std::string> texts;

@@ -42,7 +42,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
@@ -69,7 +71,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status has no value");
   }
@@ -79,9 +81,18 @@ class [[nodiscard]] Result {
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
 
   // Access to the value; calling these on an error is a programmer error.
-  T& value() & { assert(ok()); return std::get<T>(v_); }
-  const T& value() const& { assert(ok()); return std::get<T>(v_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
@@ -97,10 +108,10 @@ class [[nodiscard]] Result {
 #define WARDEN_CONCAT_(a, b) WARDEN_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function when `expr` is not OK.
-#define WARDEN_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    ::warden::Status warden_status_ = (expr);         \
-    if (!warden_status_.ok()) return warden_status_;  \
+#define WARDEN_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::warden::Status warden_status_ = (expr);        \
+    if (!warden_status_.ok()) return warden_status_; \
   } while (0)
 
 // `lhs = value of expr`, or returns its Status from the enclosing function.

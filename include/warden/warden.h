@@ -97,8 +97,8 @@ bool warden_processor_is_selector(const warden_processor* p);
 
 /* Runs the processor on one decoding step. `history` holds every token before
  * the one being chosen (prompt included). */
-warden_status warden_processor_apply(warden_processor* p, const int32_t* history,
-                                     size_t n_history, warden_token_data_array* candidates);
+warden_status warden_processor_apply(warden_processor* p, const int32_t* history, size_t n_history,
+                                     warden_token_data_array* candidates);
 /* Tells the processor which token was chosen. */
 void warden_processor_accept(warden_processor* p, int32_t token);
 void warden_processor_reset(warden_processor* p);
@@ -122,8 +122,8 @@ typedef struct warden_detection {
  * (context, token) pairs count once. Thread-safe. */
 warden_status warden_watermark_detect_tokens(const warden_watermark_params* params,
                                              const uint8_t* key, size_t key_len,
-                                             const int32_t* tokens, size_t n_tokens,
-                                             double alpha, warden_detection* out);
+                                             const int32_t* tokens, size_t n_tokens, double alpha,
+                                             warden_detection* out);
 
 #ifdef __cplusplus
 }

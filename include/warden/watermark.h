@@ -83,6 +83,9 @@ struct WatermarkKey {
 
   // Checks the length (>= kMinBytes).
   static Result<WatermarkKey> FromSecret(std::string secret);
+  // A fresh key from the operating system's random source: 256 bits written
+  // as 64 hex characters, so it can be stored in a text file or variable.
+  static Result<WatermarkKey> Generate();
   // Whole file, one trailing "\n" or "\r\n" stripped.
   static Result<WatermarkKey> FromFile(const std::string& path);
   // Value of environment variable `name` (reads the environment: not safe

@@ -22,7 +22,8 @@ static_assert(sizeof(warden_token_data_array) == sizeof(warden::CandidateArray))
 static_assert(offsetof(warden_token_data_array, size) == offsetof(warden::CandidateArray, size));
 static_assert(offsetof(warden_token_data_array, selected) ==
               offsetof(warden::CandidateArray, selected));
-static_assert(offsetof(warden_token_data_array, sorted) == offsetof(warden::CandidateArray, sorted));
+static_assert(offsetof(warden_token_data_array, sorted) ==
+              offsetof(warden::CandidateArray, sorted));
 
 struct warden_processor {
   warden::WatermarkProcessor wp;
@@ -106,8 +107,8 @@ bool warden_processor_is_selector(const warden_processor* p) {
   return p != nullptr && p->wp.is_selector;
 }
 
-warden_status warden_processor_apply(warden_processor* p, const int32_t* history,
-                                     size_t n_history, warden_token_data_array* candidates) {
+warden_status warden_processor_apply(warden_processor* p, const int32_t* history, size_t n_history,
+                                     warden_token_data_array* candidates) {
   try {
     if (p == nullptr || candidates == nullptr)
       return Report(warden::Status::InvalidArgument("processor or candidates is NULL"));
@@ -133,8 +134,8 @@ void warden_processor_reset(warden_processor* p) {
 
 warden_status warden_watermark_detect_tokens(const warden_watermark_params* params,
                                              const uint8_t* key, size_t key_len,
-                                             const int32_t* tokens, size_t n_tokens,
-                                             double alpha, warden_detection* out) {
+                                             const int32_t* tokens, size_t n_tokens, double alpha,
+                                             warden_detection* out) {
   try {
     if (out == nullptr) return Report(warden::Status::InvalidArgument("out is NULL"));
     if (tokens == nullptr && n_tokens > 0)
@@ -157,9 +158,15 @@ warden_status warden_watermark_detect_tokens(const warden_watermark_params* para
     out->score = r.whole.z;
     out->p_value = r.whole.p_value;
     switch (r.verdict) {
-      case warden::Verdict::kWatermarked: out->verdict = WARDEN_VERDICT_WATERMARKED; break;
-      case warden::Verdict::kNotWatermarked: out->verdict = WARDEN_VERDICT_NOT_WATERMARKED; break;
-      case warden::Verdict::kInsufficientEvidence: out->verdict = WARDEN_VERDICT_INSUFFICIENT; break;
+      case warden::Verdict::kWatermarked:
+        out->verdict = WARDEN_VERDICT_WATERMARKED;
+        break;
+      case warden::Verdict::kNotWatermarked:
+        out->verdict = WARDEN_VERDICT_NOT_WATERMARKED;
+        break;
+      case warden::Verdict::kInsufficientEvidence:
+        out->verdict = WARDEN_VERDICT_INSUFFICIENT;
+        break;
     }
     return Report(warden::Status::Ok());
   } catch (...) {

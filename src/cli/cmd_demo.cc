@@ -41,17 +41,8 @@ void EnsureModel(const std::string& path) {
 void EnsureKey(const std::string& path) {
   if (FileExists(path)) return;
   // A demo key made on this machine; real deployments use keygen and keep it secret.
-  std::FILE* f = std::fopen("/dev/urandom", "rb");
-  unsigned char raw[32];
-  if (f == nullptr || std::fread(raw, 1, sizeof(raw), f) != sizeof(raw)) Fail("cannot read /dev/urandom");
-  std::fclose(f);
-  std::string hex;
-  for (unsigned char c : raw) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    hex.push_back(kHex[c >> 4]);
-    hex.push_back(kHex[c & 15]);
-  }
-  OrDie(WriteFileAtomic(path, hex + "\n"));
+  WatermarkKey key = OrDie(WatermarkKey::Generate());
+  OrDie(WriteFileAtomic(path, key.secret + "\n"));
 }
 
 std::string GenerateText(const NgramModel& model, const DemoFlags& f, const WatermarkConfig* wm,
@@ -105,7 +96,8 @@ void Run(DemoFlags f) {
 void RegisterDemo(CLI::App& app) {
   auto f = std::make_shared<DemoFlags>();
   CLI::App* d = app.add_subcommand(
-      "demo", "train the default model if missing, generate watermarked and plain text, detect both");
+      "demo",
+      "train the default model if missing, generate watermarked and plain text, detect both");
   d->add_option("-m,--model", f->model, "model file")->default_str(DefaultModelPath());
   d->add_option("--demo-key", f->key_file, "key file made on first use (when no --key-file)")
       ->capture_default_str();

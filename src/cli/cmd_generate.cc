@@ -65,10 +65,8 @@ void Run(const GenerateFlags& f) {
     }
     Generation g = OrDie(Generate(*model, chain, prompts[i], f.gen, stream));
     if (out) {
-      nlohmann::json rec = {{"prompt", prompts[i]},
-                            {"text", g.text},
-                            {"tokens", g.tokens.size()},
-                            {"seed", so.seed}};
+      nlohmann::json rec = {
+          {"prompt", prompts[i]}, {"text", g.text}, {"tokens", g.tokens.size()}, {"seed", so.seed}};
       if (watermark) rec["watermark"] = WatermarkSpec::From(config, key).ToJson();
       OrDie(out->Write(rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     } else {

@@ -51,12 +51,14 @@ void RegisterLm(CLI::App& app) {
   lm->require_subcommand(1);
 
   auto train = std::make_shared<TrainFlags>();
-  CLI::App* t = lm->add_subcommand("train", "train a Kneser-Ney n-gram model over a BPE vocabulary");
+  CLI::App* t =
+      lm->add_subcommand("train", "train a Kneser-Ney n-gram model over a BPE vocabulary");
   t->add_option("inputs", train->inputs,
                 "'default' (the Debian corpus, held-out part excluded), text files (blank-line "
                 "separated documents) or JSONL files (field \"text\"; .zst allowed)")
       ->default_val(std::vector<std::string>{"default"});
-  t->add_option("-o,--out", train->out, "model file (default: $WARDEN_MODEL or models/default.wlm)");
+  t->add_option("-o,--out", train->out,
+                "model file (default: $WARDEN_MODEL or models/default.wlm)");
   t->add_option("--order", train->opts.order, "n-gram order")->capture_default_str();
   t->add_option("--vocab", train->opts.vocab_size, "BPE vocabulary size")->capture_default_str();
   t->add_option("--threads", train->opts.threads, "worker threads (0 = all cores)")

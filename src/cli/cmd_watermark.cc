@@ -1,7 +1,5 @@
 // `warden watermark ...`: keys, detection with certificates, evaluation.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -108,27 +106,15 @@ void RunDetect(DetectFlags f) {
 }
 
 void RunKeygen(const std::string& path, bool force) {
-  unsigned char raw[32];
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::read(fd, raw, sizeof(raw)) != static_cast<ssize_t>(sizeof(raw))) {
-    Fail("cannot read /dev/urandom");
-  }
-  ::close(fd);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string key;
-  for (unsigned char c : raw) {
-    key.push_back(kHex[c >> 4]);
-    key.push_back(kHex[c & 15]);
-  }
+  WatermarkKey key = OrDie(WatermarkKey::Generate());
   if (path == "-") {
-    std::printf("%s\n", key.c_str());
+    std::printf("%s\n", key.secret.c_str());
     return;
   }
   if (!force && FileExists(path)) Fail(path + ": exists (use --force to replace it)");
-  OrDie(WriteFileAtomic(path, key + "\n"));
+  OrDie(WriteFileAtomic(path, key.secret + "\n"));
   ::chmod(path.c_str(), 0600);
-  auto k = OrDie(WatermarkKey::FromFile(path));
-  std::printf("wrote %s (key id %s)\n", path.c_str(), k.id().c_str());
+  std::printf("wrote %s (key id %s)\n", path.c_str(), key.id().c_str());
 }
 
 }  // namespace

@@ -32,9 +32,9 @@ std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path) {
 }
 
 void WatermarkFlags::Register(CLI::App* app, bool watermark_name) {
-  app->add_option(watermark_name ? "--watermark" : "--scheme", scheme,
-                  "watermark scheme: kgw, unigram, gumbel" +
-                      std::string(watermark_name ? " or none" : ""))
+  app->add_option(
+         watermark_name ? "--watermark" : "--scheme", scheme,
+         "watermark scheme: kgw, unigram, gumbel" + std::string(watermark_name ? " or none" : ""))
       ->capture_default_str();
   app->add_option("--gamma", gamma, "green fraction (kgw, unigram)")->capture_default_str();
   app->add_option("--delta", delta, "green logit bias; 'inf' keeps only green tokens")

@@ -79,7 +79,8 @@ Result<TokenId> SamplerChain::Sample(std::span<const float> logits,
   // see them.
   size_t kept = 0;
   for (size_t i = 0; i < arr.size; ++i) {
-    if (arr.data[i].logit != -std::numeric_limits<float>::infinity()) arr.data[kept++] = arr.data[i];
+    if (arr.data[i].logit != -std::numeric_limits<float>::infinity())
+      arr.data[kept++] = arr.data[i];
   }
   if (kept == 0) return Status::InvalidArgument("sampler: every candidate was vetoed");
   arr.size = kept;

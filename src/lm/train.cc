@@ -36,8 +36,8 @@ Result<ModelTrainReport> TrainModel(std::span<const std::string> texts,
     rep.bytes += texts[i].size();
     const size_t bad = FindInvalidUtf8(texts[i]);
     if (bad != std::string_view::npos) {
-      return Status::InvalidArgument("document " + std::to_string(i) +
-                                     ": invalid UTF-8 at byte " + std::to_string(bad));
+      return Status::InvalidArgument("document " + std::to_string(i) + ": invalid UTF-8 at byte " +
+                                     std::to_string(bad));
     }
   }
   const int32_t threads = ResolveThreads(opts.threads);

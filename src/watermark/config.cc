@@ -1,5 +1,8 @@
 // Watermark configuration, keys, specs and their compatibility check.
+#include <sys/random.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -121,6 +124,26 @@ Result<WatermarkKey> WatermarkKey::FromFile(const std::string& path) {
   Result<WatermarkKey> key = FromSecret(std::move(data));
   if (!key.ok()) return key.status().WithContext(path);
   return key;
+}
+
+Result<WatermarkKey> WatermarkKey::Generate() {
+  unsigned char raw[32];
+  size_t got = 0;
+  while (got < sizeof(raw)) {
+    const ssize_t n = ::getrandom(raw + got, sizeof(raw) - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("getrandom failed: cannot make a key");
+    }
+    got += static_cast<size_t>(n);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string secret;
+  for (unsigned char c : raw) {
+    secret.push_back(kHex[c >> 4]);
+    secret.push_back(kHex[c & 15]);
+  }
+  return FromSecret(std::move(secret));
 }
 
 Result<WatermarkKey> WatermarkKey::FromEnv(const std::string& name) {

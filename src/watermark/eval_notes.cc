@@ -1,5 +1,7 @@
 #include "watermark/eval_notes.h"
 
+#include "watermark/stats.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -72,25 +74,6 @@ std::string Reason(const WatermarkEvalReport& r, const CalibrationRow& c, double
 
 }  // namespace
 
-double LogBinomialTail(int64_t n, int64_t k, double p) {
-  if (k <= 0) return 0;
-  if (k > n) return -std::numeric_limits<double>::infinity();
-  // Terms fall off geometrically past the mode; stop when negligible.
-  double max = -std::numeric_limits<double>::infinity();
-  std::vector<double> terms;
-  for (int64_t i = k; i <= n; ++i) {
-    const auto di = static_cast<double>(i), dn = static_cast<double>(n);
-    const double t = std::lgamma(dn + 1) - std::lgamma(di + 1) - std::lgamma(dn - di + 1) +
-                     di * std::log(p) + (dn - di) * std::log1p(-p);
-    terms.push_back(t);
-    max = std::max(max, t);
-    if (t < max - 40) break;
-  }
-  double sum = 0;
-  for (double t : terms) sum += std::exp(t - max);
-  return max + std::log(sum);
-}
-
 std::string RenderNotes(const WatermarkEvalReport& r) {
   const WatermarkEvalOptions& o = r.options;
   const int32_t t_max = *std::max_element(o.lengths.begin(), o.lengths.end());
@@ -145,7 +128,8 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
       if (static_cast<double>(fps[a]) <= 1.5 * alphas[a] * static_cast<double>(c.passages)) {
         continue;
       }
-      const double p = std::exp(LogBinomialTail(c.passages, fps[a], alphas[a]));
+      const double p =
+          std::exp(watermark_internal::LogBinomialUpperTail(fps[a], c.passages, alphas[a]));
       status[name] = std::max(status[name], p > 1e-3 ? 1 : 2);
     }
   }
@@ -207,7 +191,8 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
       if (static_cast<double>(fps[a]) <= 1.5 * alphas[a] * static_cast<double>(c.passages)) {
         continue;
       }
-      const double p = std::exp(LogBinomialTail(c.passages, fps[a], alphas[a]));
+      const double p =
+          std::exp(watermark_internal::LogBinomialUpperTail(fps[a], c.passages, alphas[a]));
       const std::string name =
           c.label + (c.config.scheme == Scheme::kGumbel ? "" : " γ " + F("%g", c.config.gamma));
       auto [it, fresh] = missed.try_emplace(name, "", 2.0);

@@ -16,9 +16,6 @@ namespace warden::eval {
 // Markdown: "## Summary" (headline numbers) and "## Notes and shortfalls".
 std::string RenderNotes(const WatermarkEvalReport& report);
 
-// log P(X >= k) for X ~ Binomial(n, p); 0 for k <= 0, -inf for k > n.
-double LogBinomialTail(int64_t n, int64_t k, double p);
-
 }  // namespace warden::eval
 
 #endif  // WARDEN_WATERMARK_EVAL_NOTES_H_

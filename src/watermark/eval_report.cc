@@ -18,6 +18,15 @@
 namespace warden {
 namespace {
 
+// "| Scheme | γ | δ | T=25 | ... |" and its separator row.
+void LengthTableHeader(const std::vector<int32_t>& lengths, std::string* md) {
+  *md += "| Scheme | γ | δ |";
+  for (int32_t t : lengths) *md += " T=" + std::to_string(t) + " |";
+  *md += "\n|---|---|---|";
+  for (size_t i = 0; i < lengths.size(); ++i) *md += "---|";
+  *md += "\n";
+}
+
 std::string F(const char* fmt, double v) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), fmt, v);
@@ -94,15 +103,7 @@ void Detectability(std::string* md, const WatermarkEvalReport& r) {
   *md += "## 1. Detectability\n\n";
   *md += "![TPR at 1% FPR vs T](" + std::string("{svg}") + "/tpr_vs_length.svg)\n\n";
   *md += "TPR at 1% FPR / at 0.1% FPR, by the number of tokens T detected:\n\n";
-  *md += "| Scheme | γ | δ |";
-  for (int32_t t : L) {
-    *md += " T=";
-    *md += std::to_string(t);
-    *md += " |";
-  }
-  *md += "\n|---|---|---|";
-  for (size_t i = 0; i < L.size(); ++i) *md += "---|";
-  *md += "\n";
+  LengthTableHeader(L, md);
   for (size_t i = 0; i + L.size() <= r.detectability.size(); i += L.size()) {
     const DetectabilityRow& a = r.detectability[i];
     *md += "| " + a.label + " | " + Gamma(a.config) + " | " + DeltaCell(a.config) + " |";
@@ -115,15 +116,7 @@ void Detectability(std::string* md, const WatermarkEvalReport& r) {
   *md +=
       "\nMedian z-score / median log10 p (and mean scored tokens after re-tokenization) "
       "by T:\n\n";
-  *md += "| Scheme | γ | δ |";
-  for (int32_t t : L) {
-    *md += " T=";
-    *md += std::to_string(t);
-    *md += " |";
-  }
-  *md += "\n|---|---|---|";
-  for (size_t i = 0; i < L.size(); ++i) *md += "---|";
-  *md += "\n";
+  LengthTableHeader(L, md);
   for (size_t i = 0; i + L.size() <= r.detectability.size(); i += L.size()) {
     const DetectabilityRow& a = r.detectability[i];
     *md += "| " + a.label + " | " + Gamma(a.config) + " | " + DeltaCell(a.config) + " |";

@@ -136,9 +136,9 @@ TEST(CApiTest, DetectTokensAgreesWithCpp) {
   EXPECT_EQ(out.green, r.whole.green);
   EXPECT_DOUBLE_EQ(out.p_value, r.whole.p_value);
   EXPECT_EQ(out.verdict, WARDEN_VERDICT_NOT_WATERMARKED);
-  EXPECT_EQ(warden_watermark_detect_tokens(&params, KeyBytes(), kKey.size(), nullptr, 5, 1e-3,
-                                           &out),
-            WARDEN_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      warden_watermark_detect_tokens(&params, KeyBytes(), kKey.size(), nullptr, 5, 1e-3, &out),
+      WARDEN_INVALID_ARGUMENT);
   EXPECT_EQ(warden_watermark_detect_tokens(&params, KeyBytes(), kKey.size(), tokens.data(),
                                            tokens.size(), 2.0, &out),
             WARDEN_INVALID_ARGUMENT);

@@ -15,10 +15,10 @@ namespace {
 TEST(CompleteUtf8PrefixTest, HoldsBackUnfinishedCharacters) {
   EXPECT_EQ(CompleteUtf8Prefix("abc"), 3u);
   EXPECT_EQ(CompleteUtf8Prefix(""), 0u);
-  EXPECT_EQ(CompleteUtf8Prefix("a\xc3"), 1u);               // half of é
+  EXPECT_EQ(CompleteUtf8Prefix("a\xc3"), 1u);  // half of é
   EXPECT_EQ(CompleteUtf8Prefix("a\xc3\xa9"), 3u);
-  EXPECT_EQ(CompleteUtf8Prefix("a\xe2\x82"), 1u);           // two thirds of €
-  EXPECT_EQ(CompleteUtf8Prefix("\xf0\x9f\x98"), 0u);        // three quarters of an emoji
+  EXPECT_EQ(CompleteUtf8Prefix("a\xe2\x82"), 1u);     // two thirds of €
+  EXPECT_EQ(CompleteUtf8Prefix("\xf0\x9f\x98"), 0u);  // three quarters of an emoji
   EXPECT_EQ(CompleteUtf8Prefix("\xf0\x9f\x98\x80"), 4u);
   EXPECT_EQ(CompleteUtf8Prefix("\x80\x80\x80\x80"), 4u);  // never valid: passed through
 }

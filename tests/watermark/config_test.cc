@@ -215,3 +215,19 @@ TEST(WatermarkSpecTest, CheckCompatibleNamesEveryDifferingField) {
 
 }  // namespace
 }  // namespace warden
+
+namespace warden {
+namespace {
+
+TEST(WatermarkKeyTest, GenerateMakesDistinctHexKeys) {
+  auto a = WatermarkKey::Generate();
+  auto b = WatermarkKey::Generate();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->secret.size(), 64u);
+  EXPECT_EQ(a->secret.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(a->secret, b->secret);
+  EXPECT_NE(a->id(), b->id());
+}
+
+}  // namespace
+}  // namespace warden

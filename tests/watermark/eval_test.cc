@@ -167,14 +167,6 @@ TEST(SvgTest, BarChartDrawsOneBarPerCategory) {
   EXPECT_TRUE(s.ends_with("</svg>\n"));
 }
 
-TEST(EvalNotesTest, BinomialTailIsExact) {
-  EXPECT_DOUBLE_EQ(eval::LogBinomialTail(10, 0, 0.5), 0);
-  EXPECT_NEAR(eval::LogBinomialTail(10, 10, 0.5), 10 * std::log(0.5), 1e-12);
-  // P(X >= 1) = 1 - (1 - p)^n.
-  EXPECT_NEAR(std::exp(eval::LogBinomialTail(1000, 1, 1e-3)), 1 - std::pow(1 - 1e-3, 1000), 1e-12);
-  EXPECT_EQ(eval::LogBinomialTail(5, 6, 0.5), -std::numeric_limits<double>::infinity());
-}
-
 // ---------------------------------------------------------------------------
 
 std::vector<std::string> Sentences() {

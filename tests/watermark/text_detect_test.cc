@@ -52,8 +52,12 @@ TEST(TextDetectTest, HomoglyphsAndInvisiblesDoNotChangeTheTokens) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   auto plain = d->Tokenize("the cat sat on a mat");
   // Cyrillic "а" (U+0430) for Latin "a", a zero-width space, full-width "ｃ".
-  auto disguised = d->Tokenize("the c\xd0\xb0t s\xe2\x80\x8b" "at on a m\xd0\xb0t");
-  auto fullwidth = d->Tokenize("the \xef\xbd\x83" "at sat on a mat");
+  auto disguised = d->Tokenize(
+      "the c\xd0\xb0t s\xe2\x80\x8b"
+      "at on a m\xd0\xb0t");
+  auto fullwidth = d->Tokenize(
+      "the \xef\xbd\x83"
+      "at sat on a mat");
   ASSERT_TRUE(plain.ok() && disguised.ok() && fullwidth.ok());
   EXPECT_EQ(*plain, *disguised);
   EXPECT_EQ(*plain, *fullwidth);

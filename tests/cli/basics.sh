@@ -38,6 +38,18 @@ for scheme in kgw unigram gumbel; do
     { echo "FAIL: $scheme text not detected: $(cat "$tmp/out")"; fails=$((fails + 1)); }
 done
 
+# Compressed JSONL in and out, several records, windowed detection with per-token flags.
+printf '{"prompt":"The"}\n{"prompt":"A man"}\n{"prompt":"Water is"}\n' > "$tmp/prompts.jsonl"
+check "generate zst" "$W" generate --watermark kgw --key-file "$tmp/key" --prompts "$tmp/prompts.jsonl" \
+  --max-tokens 120 --min-tokens 120 --jsonl "$tmp/batch.jsonl.zst"
+[ "$(zstd -dc "$tmp/batch.jsonl.zst" | wc -l)" -eq 3 ] || { echo "FAIL: zst records"; fails=$((fails + 1)); }
+check "detect zst" "$W" watermark detect "$tmp/batch.jsonl.zst" --key-file "$tmp/key" --windowed \
+  --per-token -o "$tmp/certs.jsonl.zst"
+[ "$(zstd -dc "$tmp/certs.jsonl.zst" | grep -c '"verdict":"watermarked"')" -eq 3 ] ||
+  { echo "FAIL: batch certificates"; fails=$((fails + 1)); }
+zstd -dc "$tmp/certs.jsonl.zst" | grep -q '"per_token"' || { echo "FAIL: no per-token flags"; fails=$((fails + 1)); }
+zstd -dc "$tmp/certs.jsonl.zst" | grep -q '"window"' || { echo "FAIL: no window"; fails=$((fails + 1)); }
+
 # Plain text is not flagged.
 check "generate plain" "$W" generate --max-tokens 200 --min-tokens 200 --seed 3 -p "The" \
   --jsonl "$tmp/plain.jsonl"

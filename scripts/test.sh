@@ -21,7 +21,7 @@ build/warden_bench --benchmark_min_time=0.001 >/dev/null
 echo "== unit tests under ASan + UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWARDEN_SANITIZE=ON \
   -DWARDEN_BUILD_BENCH=OFF -DWARDEN_BUILD_CLI=OFF >/dev/null
-ninja -C build-asan -j "$JOBS" warden_tests
+ninja -C build-asan -j "$JOBS" warden_tests warden_capi_c_test
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$JOBS"
 

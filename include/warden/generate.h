@@ -3,7 +3,9 @@
 //
 // Text is streamed in pieces that are always whole UTF-8 characters: a token
 // that ends inside a multi-byte character is held back until the character
-// completes, so a consumer never sees a broken sequence.
+// completes, so a consumer never sees a broken sequence. Byte tokens that do
+// not form UTF-8 at all (a byte-level model can emit them) are replaced by
+// U+FFFD in the text; the token ids are kept as generated.
 //
 // Thread safety: Generate uses the chain and a session of its own; one call
 // per chain at a time. The model may be shared.
@@ -36,7 +38,7 @@ struct GenerateOptions {
 struct Generation {
   std::vector<TokenId> prompt_tokens;  // as tokenized (after the eos start)
   std::vector<TokenId> tokens;         // generated tokens, eos excluded
-  std::string text;                    // decoded generated text
+  std::string text;                    // decoded generated text, valid UTF-8
   bool hit_eos = false;
 };
 

@@ -4,6 +4,9 @@
 #include <limits>
 #include <memory>
 
+#include "text/utf8.h"
+#include "warden/normalize.h"
+
 namespace warden {
 namespace {
 
@@ -24,6 +27,20 @@ class MinLengthProcessor final : public LogitsProcessor {
   TokenId eos_;
   int32_t remaining_;
 };
+
+// Appends `bytes` to `text` and streams them. A byte-level model can emit
+// byte tokens that do not form UTF-8; each ill-formed part becomes U+FFFD so
+// that what users and JSON see is always valid text.
+Status Emit(std::string_view bytes, std::string* out,
+            const std::function<Status(std::string_view)>& on_text) {
+  std::string repaired;
+  if (FindInvalidUtf8(bytes) != std::string_view::npos) {
+    text::AppendRepairedUtf8(bytes, &repaired);
+    bytes = repaired;
+  }
+  out->append(bytes);
+  return on_text ? on_text(bytes) : Status::Ok();
+}
 
 }  // namespace
 
@@ -73,17 +90,12 @@ Result<Generation> Generate(const LanguageModel& model, SamplerChain& chain,
     pending.append(tok.TokenBytes(next));
     const size_t complete = CompleteUtf8Prefix(pending);
     if (complete > 0) {
-      std::string_view piece(pending.data(), complete);
-      g.text.append(piece);
-      if (on_text) WARDEN_RETURN_IF_ERROR(on_text(piece));
+      WARDEN_RETURN_IF_ERROR(Emit(std::string_view(pending.data(), complete), &g.text, on_text));
       pending.erase(0, complete);
     }
   }
-  if (!pending.empty()) {
-    // A model can end inside a character; emit the bytes rather than lose them.
-    g.text.append(pending);
-    if (on_text) WARDEN_RETURN_IF_ERROR(on_text(pending));
-  }
+  // A model can stop inside a character: the stray bytes become U+FFFD.
+  if (!pending.empty()) WARDEN_RETURN_IF_ERROR(Emit(pending, &g.text, on_text));
   return g;
 }
 

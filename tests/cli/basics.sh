@@ -26,14 +26,21 @@ refuse() {  # refuse NAME PATTERN COMMAND... : must fail with one stderr line ma
 check train "$W" lm train default --max-bytes 1500000 --vocab 2048 --order 3 -o "$tmp/m.wlm"
 check info "$W" lm info -m "$tmp/m.wlm"
 grep -q "order 3" "$tmp/out" || { echo "FAIL: info lacks order"; fails=$((fails + 1)); }
-check keygen "$W" watermark keygen -o "$tmp/key"
+check keygen "$W" watermark keygen -o "$tmp/random.key"
+grep -qE '^[0-9a-f]{64}$' "$tmp/random.key" || { echo "FAIL: keygen output"; fails=$((fails + 1)); }
+refuse "keygen refuses to overwrite" "exists" "$W" watermark keygen -o "$tmp/random.key"
+# A fixed key keeps every check below deterministic.
+printf 'warden-cli-test-key-0123456789abcdef\n' > "$tmp/key"
 export WARDEN_MODEL="$tmp/m.wlm"
 
 for scheme in kgw unigram gumbel; do
+  # Gumbel is deterministic given its context: h = 4 keeps it from looping.
+  width=1; [ "$scheme" = gumbel ] && width=4
   check "generate $scheme" "$W" generate --watermark "$scheme" --key-file "$tmp/key" \
-    --max-tokens 200 --min-tokens 200 --seed 3 -p "The" --jsonl "$tmp/$scheme.jsonl"
+    --context-width "$width" --max-tokens 200 --min-tokens 200 --seed 3 -p "The" \
+    --jsonl "$tmp/$scheme.jsonl"
   check "detect $scheme" "$W" watermark detect "$tmp/$scheme.jsonl" --scheme "$scheme" \
-    --key-file "$tmp/key"
+    --context-width "$width" --key-file "$tmp/key"
   grep -q '"verdict":"watermarked"' "$tmp/out" ||
     { echo "FAIL: $scheme text not detected: $(cat "$tmp/out")"; fails=$((fails + 1)); }
 done

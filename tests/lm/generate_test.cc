@@ -122,6 +122,28 @@ TEST(GenerateTest, MinTokensVetoesEarlyEos) {
   EXPECT_EQ(g->text, std::string(12, 'a'));
 }
 
+TEST(GenerateTest, IllFormedBytesBecomeReplacementCharacters) {
+  BpeTokenizer tok = SmallTokenizer();
+  // Only a lone continuation byte: never valid UTF-8.
+  std::vector<float> logits(tok.vocab_size(), -30.0f);
+  logits[0x80] = 0.0f;
+  FixedModel model(std::move(tok), logits);
+  SamplerChain chain({1.0f, 0, 1.0f, 1});
+  GenerateOptions go;
+  go.max_tokens = 5;
+  std::string streamed;
+  auto g = Generate(model, chain, "", go, [&](std::string_view p) {
+    streamed.append(p);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->tokens, std::vector<TokenId>(5, 0x80));
+  std::string want;
+  for (int i = 0; i < 5; ++i) want += "\xef\xbf\xbd";
+  EXPECT_EQ(g->text, want);
+  EXPECT_EQ(streamed, want);
+}
+
 TEST(GenerateTest, CallbackErrorStopsGeneration) {
   BpeTokenizer tok = SmallTokenizer();
   std::vector<float> logits(tok.vocab_size(), -30.0f);

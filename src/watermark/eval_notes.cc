@@ -12,6 +12,27 @@
 namespace warden::eval {
 namespace {
 
+// A calibration row over its 1.5×α target at one α, with the probability
+// that a calibrated test would do at least that badly.
+struct Excess {
+  double alpha;
+  int64_t false_positives;
+  double p;
+};
+
+std::vector<Excess> Excesses(const CalibrationRow& c) {
+  std::vector<Excess> out;
+  const double alphas[2] = {1e-2, 1e-3};
+  const int64_t fps[2] = {c.fp_1e2, c.fp_1e3};
+  for (int a = 0; a < 2; ++a) {
+    if (static_cast<double>(fps[a]) <= 1.5 * alphas[a] * static_cast<double>(c.passages)) continue;
+    out.push_back(
+        {alphas[a], fps[a],
+         std::exp(watermark_internal::LogBinomialUpperTail(fps[a], c.passages, alphas[a]))});
+  }
+  return out;
+}
+
 std::string F(const char* fmt, double v) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), fmt, v);
@@ -122,16 +143,7 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
     if (!c.ignore_repeated) continue;
     const std::string name = Name(c).substr(0, Name(c).rfind(" ("));
     if (!status.contains(name)) names.push_back(name), status[name] = 0;
-    const double alphas[2] = {1e-2, 1e-3};
-    const int64_t fps[2] = {c.fp_1e2, c.fp_1e3};
-    for (int a = 0; a < 2; ++a) {
-      if (static_cast<double>(fps[a]) <= 1.5 * alphas[a] * static_cast<double>(c.passages)) {
-        continue;
-      }
-      const double p =
-          std::exp(watermark_internal::LogBinomialUpperTail(fps[a], c.passages, alphas[a]));
-      status[name] = std::max(status[name], p > 1e-3 ? 1 : 2);
-    }
+    for (const Excess& e : Excesses(c)) status[name] = std::max(status[name], e.p > 1e-3 ? 1 : 2);
   }
   for (const std::string& n : names) {
     (status[n] == 0 ? met : status[n] == 1 ? chance : missed_names).push_back(n);
@@ -185,25 +197,19 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
   std::map<std::string, const CalibrationRow*> worst_row;
   for (const CalibrationRow& c : r.calibration) {
     if (!c.ignore_repeated) continue;
-    const double alphas[2] = {1e-2, 1e-3};
-    const int64_t fps[2] = {c.fp_1e2, c.fp_1e3};
-    for (int a = 0; a < 2; ++a) {
-      if (static_cast<double>(fps[a]) <= 1.5 * alphas[a] * static_cast<double>(c.passages)) {
-        continue;
-      }
-      const double p =
-          std::exp(watermark_internal::LogBinomialUpperTail(fps[a], c.passages, alphas[a]));
+    for (const Excess& e : Excesses(c)) {
       const std::string name =
           c.label + (c.config.scheme == Scheme::kGumbel ? "" : " γ " + F("%g", c.config.gamma));
       auto [it, fresh] = missed.try_emplace(name, "", 2.0);
       if (fresh) order.push_back(name);
       it->second.first +=
           std::string(it->second.first.empty() ? "" : "; ") + c.subset +
-          " passages at α = " + F("%g", alphas[a]) + ": " + std::to_string(fps[a]) + "/" +
+          " passages at α = " + F("%g", e.alpha) + ": " + std::to_string(e.false_positives) + "/" +
           std::to_string(c.passages) + " (" +
-          F("%.2f", static_cast<double>(fps[a]) / (alphas[a] * static_cast<double>(c.passages))) +
+          F("%.2f",
+            static_cast<double>(e.false_positives) / (e.alpha * static_cast<double>(c.passages))) +
           "×α)";
-      if (p < it->second.second) it->second.second = p, worst_row[name] = &c;
+      if (e.p < it->second.second) it->second.second = e.p, worst_row[name] = &c;
     }
   }
   for (const std::string& name : order) {

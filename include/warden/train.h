@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "warden/corpus.h"
 #include "warden/ngram.h"
 #include "warden/status.h"
 
@@ -46,6 +47,12 @@ Result<ModelTrainReport> TrainModel(std::span<const std::string> texts,
 // plain text with documents separated by blank lines.
 Result<std::vector<std::string>> ReadDocuments(const std::string& path,
                                                const std::string& field = "text");
+
+// The training texts named by `inputs`: "default" stands for the training
+// part of the default corpus (loaded with `corpus`), anything else is a file
+// read with ReadDocuments. Texts are returned in the order of `inputs`.
+Result<std::vector<std::string>> ReadTrainingTexts(std::span<const std::string> inputs,
+                                                   const DefaultCorpusOptions& corpus);
 
 }  // namespace warden
 

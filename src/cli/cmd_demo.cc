@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "warden/corpus.h"
 #include "warden/generate.h"
 #include "warden/io.h"
 #include "warden/text_detect.h"
@@ -27,15 +26,9 @@ void EnsureModel(const std::string& path) {
   if (FileExists(path)) return;
   std::printf("== %s is missing: training the default model (under a minute)\n", path.c_str());
   std::fflush(stdout);
-  Corpus c = OrDie(LoadDefaultCorpus(DefaultCorpusOptions{}));
-  std::vector<std::string> texts;
-  texts.reserve(c.train.size());
-  for (auto& d : c.train) texts.push_back(std::move(d.text));
-  ModelTrainReport r = OrDie(TrainModel(texts, ModelTrainOptions{}, path));
-  std::printf("trained: %llu documents, %llu tokens, %.1f MB file in %.1fs\n",
-              static_cast<unsigned long long>(r.documents),
-              static_cast<unsigned long long>(r.tokens), r.stats.file_bytes / 1e6,
-              r.bpe_seconds + r.encode_seconds + r.ngram_seconds);
+  const std::string inputs[] = {"default"};
+  const std::vector<std::string> texts = OrDie(ReadTrainingTexts(inputs, DefaultCorpusOptions{}));
+  PrintTrainReport(path, OrDie(TrainModel(texts, ModelTrainOptions{}, path)));
 }
 
 void EnsureKey(const std::string& path) {
@@ -105,7 +98,6 @@ void RegisterDemo(CLI::App& app) {
   d->add_option("--tokens", f->tokens, "tokens per text")->capture_default_str();
   d->add_option("--seed", f->seed, "sampling seed")->capture_default_str();
   f->wm.Register(d, /*watermark_name=*/true);
-  f->wm.key_env = "";
   d->callback([f]() { Run(*f); });
 }
 

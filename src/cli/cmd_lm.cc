@@ -18,30 +18,13 @@ struct TrainFlags {
   double heldout = 0.1;
 };
 
-void PrintReport(const std::string& out, const ModelTrainReport& r) {
-  std::printf("trained %s: %llu documents, %.1f MB, %llu tokens; order %d, vocabulary %d\n",
-              out.c_str(), static_cast<unsigned long long>(r.documents), r.bytes / 1e6,
-              static_cast<unsigned long long>(r.tokens), r.stats.order, r.stats.vocab_size);
-  std::printf("time: bpe %.1fs, tokenize %.1fs, n-grams %.1fs; file %.1f MB\n", r.bpe_seconds,
-              r.encode_seconds, r.ngram_seconds, r.stats.file_bytes / 1e6);
-}
-
 void RunTrain(const TrainFlags& f) {
-  std::vector<std::string> texts;
-  for (const std::string& in : f.inputs) {
-    if (in == "default") {
-      DefaultCorpusOptions co;
-      co.heldout_fraction = f.heldout;
-      co.max_train_bytes = f.max_bytes;
-      Corpus c = OrDie(LoadDefaultCorpus(co));
-      for (auto& d : c.train) texts.push_back(std::move(d.text));
-    } else {
-      for (auto& d : OrDie(ReadDocuments(in))) texts.push_back(std::move(d));
-    }
-  }
+  DefaultCorpusOptions co;
+  co.heldout_fraction = f.heldout;
+  co.max_train_bytes = f.max_bytes;
+  const std::vector<std::string> texts = OrDie(ReadTrainingTexts(f.inputs, co));
   const std::string out = f.out.empty() ? DefaultModelPath() : f.out;
-  ModelTrainReport r = OrDie(TrainModel(texts, f.opts, out));
-  PrintReport(out, r);
+  PrintTrainReport(out, OrDie(TrainModel(texts, f.opts, out)));
 }
 
 }  // namespace

@@ -31,6 +31,14 @@ std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path) {
   return std::move(m).value();
 }
 
+void PrintTrainReport(const std::string& path, const ModelTrainReport& r) {
+  std::printf("trained %s: %llu documents, %.1f MB, %llu tokens; order %d, vocabulary %d\n",
+              path.c_str(), static_cast<unsigned long long>(r.documents), r.bytes / 1e6,
+              static_cast<unsigned long long>(r.tokens), r.stats.order, r.stats.vocab_size);
+  std::printf("time: bpe %.1fs, tokenize %.1fs, n-grams %.1fs; file %.1f MB\n", r.bpe_seconds,
+              r.encode_seconds, r.ngram_seconds, r.stats.file_bytes / 1e6);
+}
+
 void WatermarkFlags::Register(CLI::App* app, bool watermark_name) {
   app->add_option(
          watermark_name ? "--watermark" : "--scheme", scheme,

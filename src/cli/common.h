@@ -11,6 +11,7 @@
 
 #include "warden/ngram.h"
 #include "warden/status.h"
+#include "warden/train.h"
 #include "warden/watermark.h"
 
 namespace warden::cli {
@@ -31,6 +32,9 @@ inline void OrDie(const Status& s) {
 // $WARDEN_MODEL, else models/default.wlm.
 std::string DefaultModelPath();
 std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path);
+
+// Two lines: what was trained, and how long each stage took.
+void PrintTrainReport(const std::string& path, const ModelTrainReport& r);
 
 // --scheme, --gamma, --delta, --context-width, --seeding, --key-file, --key-env
 struct WatermarkFlags {

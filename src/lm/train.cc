@@ -115,4 +115,19 @@ Result<std::vector<std::string>> ReadDocuments(const std::string& path, const st
   return docs;
 }
 
+Result<std::vector<std::string>> ReadTrainingTexts(std::span<const std::string> inputs,
+                                                   const DefaultCorpusOptions& corpus) {
+  std::vector<std::string> texts;
+  for (const std::string& in : inputs) {
+    if (in == "default") {
+      WARDEN_ASSIGN_OR_RETURN(Corpus c, LoadDefaultCorpus(corpus));
+      for (CorpusDocument& d : c.train) texts.push_back(std::move(d.text));
+    } else {
+      WARDEN_ASSIGN_OR_RETURN(std::vector<std::string> docs, ReadDocuments(in));
+      for (std::string& d : docs) texts.push_back(std::move(d));
+    }
+  }
+  return texts;
+}
+
 }  // namespace warden

@@ -74,6 +74,12 @@ class Tokenizer {
 
   // Special end-of-text token, or -1 when the vocabulary has none.
   virtual TokenId eos() const { return -1; }
+  // Special beginning-of-text token, or -1 when the vocabulary has none.
+  virtual TokenId bos() const { return -1; }
+  // True for tokens that stand for no text (control/special tokens such as
+  // <eos>, <|im_start|>): generation stops or skips them, detectors do not
+  // score them.
+  virtual bool IsSpecial(TokenId id) const { return id >= 0 && id == eos(); }
 };
 
 // Byte-level BPE, trained by warden (see file comment).

@@ -12,6 +12,11 @@ int main(int argc, char** argv) {
   warden::cli::RegisterLm(app);
   warden::cli::RegisterGenerate(app);
   warden::cli::RegisterWatermark(app);
+  warden::cli::RegisterModel(app);
+  warden::cli::RegisterGuard(app);
+  warden::cli::RegisterIndex(app);
+  warden::cli::RegisterProvenance(app);
+  warden::cli::RegisterFairness(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

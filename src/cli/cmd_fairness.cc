@@ -1,0 +1,8 @@
+// `warden fairness`: not built yet (the module's owner fills this file in).
+#include "cli/common.h"
+
+namespace warden::cli {
+
+void RegisterFairness(CLI::App& /*app*/) {}
+
+}  // namespace warden::cli

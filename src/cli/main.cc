@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   warden::cli::RegisterIndex(app);
   warden::cli::RegisterProvenance(app);
   warden::cli::RegisterFairness(app);
+  warden::cli::RegisterRemote(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

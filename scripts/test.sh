@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 JOBS=${JOBS:-$(nproc)}
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 
 echo "== release build"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -18,20 +18,23 @@ ctest --test-dir build --output-on-failure -j "$JOBS"
 echo "== benchmarks (smoke run: each benchmark once, briefly)"
 build/warden_bench --benchmark_min_time=0.001 >/dev/null
 
-echo "== unit tests under ASan + UBSan"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWARDEN_SANITIZE=ON \
-  -DWARDEN_BUILD_BENCH=OFF -DWARDEN_BUILD_CLI=OFF >/dev/null
-ninja -C build-asan -j "$JOBS" warden_tests warden_capi_c_test
+echo "== unit tests under ASan + UBSan (clang; the same build links the libFuzzer targets)"
+# One sanitizer build serves both jobs: the library is compiled once with
+# ASan+UBSan and libFuzzer's coverage hooks, the unit tests link it plainly,
+# the fuzz targets link it with libFuzzer's driver. -O1 with line tables keeps
+# the compile short and the stack traces useful.
+CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+  -DWARDEN_SANITIZE=ON -DWARDEN_BUILD_FUZZ=ON -DWARDEN_BUILD_BENCH=OFF -DWARDEN_BUILD_CLI=OFF >/dev/null
+ninja -C build-asan -j "$JOBS"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$JOBS"
 
 echo "== fuzzing (${FUZZ_SECONDS}s per target)"
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DWARDEN_BUILD_FUZZ=ON -DWARDEN_BUILD_TESTS=OFF -DWARDEN_BUILD_BENCH=OFF -DWARDEN_BUILD_CLI=OFF >/dev/null
-ninja -C build-fuzz -j "$JOBS"
-for f in build-fuzz/*_fuzz; do
+for f in build-asan/*_fuzz; do
   name=$(basename "$f")
-  corpus="build-fuzz/corpus-$name"
+  corpus="build-asan/corpus-$name"
   mkdir -p "$corpus"
   [ -d "fuzz/seeds/$name" ] && cp -n fuzz/seeds/"$name"/* "$corpus"/ 2>/dev/null || true
   echo "-- $name"

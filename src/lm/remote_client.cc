@@ -40,6 +40,21 @@ Status ParseUrl(const std::string& url, std::string* origin, std::string* prefix
   return Status::Ok();
 }
 
+std::string TransportError(httplib::Error err) {
+  switch (err) {
+    case httplib::Error::Connection:
+      return "connection refused or host unreachable";
+    case httplib::Error::ConnectionTimeout:
+      return "connection timed out";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLServerVerification:
+      return "server certificate not trusted";
+    default:
+      return httplib::to_string(err);
+  }
+}
+
 bool Retryable(int status) { return status == 429 || status >= 500; }
 
 Status HttpError(const std::string& where, int status, std::string_view body) {
@@ -174,7 +189,7 @@ Result<RemoteCompletion> RemoteModel::Run(std::string_view endpoint, std::string
     if (!sent) {
       if (err == httplib::Error::Connection || err == httplib::Error::ConnectionTimeout ||
           err == httplib::Error::SSLConnection) {
-        return {Status::IOError(where + ": cannot connect: " + httplib::to_string(err)), true};
+        return {Status::IOError(where + ": cannot connect: " + TransportError(err)), true};
       }
       if (err == httplib::Error::Read) {
         // Either the read timeout or the server closed mid-answer.
@@ -184,7 +199,7 @@ Result<RemoteCompletion> RemoteModel::Run(std::string_view endpoint, std::string
                             " s, or the connection was closed (" + httplib::to_string(err) + ")"),
             false};
       }
-      return {Status::IOError(where + ": " + httplib::to_string(err)), false};
+      return {Status::IOError(where + ": " + TransportError(err)), false};
     }
     if (status != 200) {
       Attempt a{HttpError(where, status, raw), Retryable(status)};

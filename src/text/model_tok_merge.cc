@@ -86,6 +86,12 @@ void SpmEncodePiece(const SpmTables& t, std::string_view text, std::vector<Token
       continue;
     }
     // Only single characters can be missing (merges form vocabulary tokens).
+    // A lone U+2581 stands for a space: its fallback is the space byte, so
+    // the ids decode to the text (SentencePiece's decoder does the same).
+    if (piece == "\xE2\x96\x81" && t.byte_tokens[' '] >= 0) {
+      out->push_back(t.byte_tokens[' ']);
+      continue;
+    }
     bool all_bytes = true;
     for (char c : piece) all_bytes = all_bytes && t.byte_tokens[static_cast<uint8_t>(c)] >= 0;
     if (all_bytes) {

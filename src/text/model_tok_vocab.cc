@@ -276,9 +276,26 @@ Status ModelTokenizerImpl::BuildBpe(const ModelVocab& v) {
       bytes_[i] = text::Gpt2TextToBytes(tokens_[i]);
     }
   }
+  // Merges work on text tokens only: a control or user-defined token that
+  // happens to spell the same text must not be produced by a merge (its
+  // bytes would not be the text's).
+  TokenIndex text_index;
+  text_index.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const VocabTokenType type = types_[i];
+    if (type == VocabTokenType::kControl || type == VocabTokenType::kUserDefined ||
+        type == VocabTokenType::kUnknown) {
+      continue;
+    }
+    text_index.emplace(tokens_[i], static_cast<TokenId>(i));
+  }
+  auto find_text = [&text_index](std::string_view t) -> TokenId {
+    auto it = text_index.find(t);
+    return it == text_index.end() ? -1 : it->second;
+  };
   const text::ByteCharMap& map = text::Gpt2ByteChars();
   for (int b = 0; b < 256; ++b) {
-    const TokenId id = FindToken(map.byte_to_utf8[b]);
+    const TokenId id = find_text(map.byte_to_utf8[b]);
     if (id < 0) {
       return Status::InvalidArgument("model vocabulary: gpt2 tokenizer lacks the token of byte " +
                                      std::to_string(b) + " (\"" + map.byte_to_utf8[b] + "\")");
@@ -299,12 +316,12 @@ Status ModelTokenizerImpl::BuildBpe(const ModelVocab& v) {
     if (sp == std::string::npos || sp + 1 >= m.size()) return bad("not \"left right\"");
     const std::string_view left = std::string_view(m).substr(0, sp);
     const std::string_view right = std::string_view(m).substr(sp + 1);
-    const TokenId l = FindToken(left), rt = FindToken(right);
+    const TokenId l = find_text(left), rt = find_text(right);
     if (l < 0) return bad("left side is not a token");
     if (rt < 0) return bad("right side is not a token");
     std::string joined(left);
     joined.append(right);
-    const TokenId result = FindToken(joined);
+    const TokenId result = find_text(joined);
     if (result < 0) return bad("merged text is not a token");
     const uint64_t key =
         (static_cast<uint64_t>(static_cast<uint32_t>(l)) << 32) | static_cast<uint32_t>(rt);

@@ -79,6 +79,15 @@ TEST(SpmTokenizerTest, ByteFallbackForUnknownCharacters) {
   EXPECT_EQ(tok->Decode(Enc(*tok, "a\xC3\xA9")), "a\xC3\xA9");
 }
 
+TEST(SpmTokenizerTest, LoneSpaceWithoutPieceFallsBackToTheSpaceByte) {
+  ModelVocab v = SpmVocab({{"a", -1}});
+  v.add_space_prefix = false;
+  auto tok = Build(v);
+  // No "\u2581" piece: the space must still decode as a space, not as U+2581.
+  EXPECT_EQ(Enc(*tok, "a a"), (std::vector<TokenId>{kSpmFirstPiece, 3 + ' ', kSpmFirstPiece}));
+  EXPECT_EQ(tok->Decode(Enc(*tok, "a a")), "a a");
+}
+
 TEST(SpmTokenizerTest, UnknownTokenWithoutByteFallback) {
   ModelVocab v = SpmVocab({{"a", -1}}, /*byte_tokens=*/false);
   v.add_space_prefix = false;

@@ -55,6 +55,17 @@ struct BpeTables {
 };
 void BpeEncodePiece(const BpeTables& t, std::string_view piece, std::vector<TokenId>* out);
 
+// Encode keeps a per-thread cache of recent pieces (results never depend on
+// it). Tests turn it off to compare against the plain algorithm.
+void SetModelPieceCacheEnabled(bool enabled);
+bool ModelPieceCacheEnabled();
+
+// True when no token that merges can form has a U+2581 right after another
+// character, so SentencePiece text can be cut before each U+2581 that
+// follows another character without changing the result (no merge can
+// cross such a cut).
+bool SpmWordsAreIndependent(const TokenIndex& mergeable);
+
 }  // namespace warden::text
 
 #endif  // WARDEN_TEXT_MODEL_TOK_IMPL_H_

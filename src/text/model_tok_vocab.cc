@@ -6,7 +6,10 @@
 #include <cmath>
 #include <cstring>
 
+#include <atomic>
+
 #include "text/model_tok_impl.h"
+#include "text/piece_cache.h"
 #include "text/utf8.h"
 #include "warden/hash.h"
 #include "warden/normalize.h"
@@ -15,6 +18,51 @@ namespace warden {
 namespace {
 
 using text::TokenIndex;
+
+std::atomic<bool> g_piece_cache_enabled{true};
+std::atomic<uint64_t> g_next_tokenizer_serial{1};
+
+// The calling thread's cache of piece -> ids, for one tokenizer at a time
+// (the serial of the tokenizer it belongs to; serials are never reused, so a
+// new tokenizer at a freed address cannot see stale entries).
+struct ThreadPieceCache {
+  uint64_t owner = 0;
+  text::PieceCache cache;
+};
+constexpr size_t kPieceCacheEntries = 1 << 14;
+constexpr size_t kMaxCachedPieceBytes = 128;
+
+text::PieceCache* CacheFor(uint64_t serial) {
+  if (!g_piece_cache_enabled.load(std::memory_order_relaxed)) return nullptr;
+  thread_local ThreadPieceCache tls;
+  if (tls.owner != serial) {
+    if (tls.cache.capacity() == 0) tls.cache.Reset(kPieceCacheEntries);
+    tls.cache.Clear();
+    tls.owner = serial;
+  }
+  if (tls.cache.full()) tls.cache.Clear();
+  return &tls.cache;
+}
+
+// Runs `encode` on `piece` through the cache.
+template <typename EncodeFn>
+void CachedEncode(text::PieceCache* cache, std::string_view piece, std::vector<TokenId>* out,
+                  const EncodeFn& encode) {
+  if (cache == nullptr || piece.size() > kMaxCachedPieceBytes) {
+    encode(piece, out);
+    return;
+  }
+  const uint64_t h = text::HashPiece(piece);
+  bool found = false;
+  std::span<const TokenId> ids = cache->Find(piece, h, &found);
+  if (found) {
+    out->insert(out->end(), ids.begin(), ids.end());
+    return;
+  }
+  const size_t start = out->size();
+  encode(piece, out);
+  cache->Insert(piece, h, std::span<const TokenId>(out->data() + start, out->size() - start));
+}
 
 constexpr size_t kMaxVocab = size_t{1} << 24;
 constexpr std::string_view kSpmSpace = "\xE2\x96\x81";     // U+2581
@@ -118,6 +166,8 @@ class ModelTokenizerImpl final : public ModelTokenizer {
   std::vector<SpecialToken> specials_;  // longest first
   std::array<bool, 256> special_first_byte_{};
   std::string fingerprint_;
+  bool spm_words_independent_ = false;
+  uint64_t serial_ = g_next_tokenizer_serial.fetch_add(1);
 };
 
 Status CheckId(TokenId id, size_t n, const char* what) {
@@ -250,6 +300,7 @@ Status ModelTokenizerImpl::BuildSpm(const ModelVocab& v) {
       }
     }
   }
+  spm_words_independent_ = text::SpmWordsAreIndependent(mergeable_);
   spm_.mergeable = &mergeable_;
   spm_.scores = &scores_;
   spm_.unk = unk_;
@@ -373,17 +424,41 @@ void ModelTokenizerImpl::ComputeFingerprint(const ModelVocab& v) {
 
 Status ModelTokenizerImpl::EncodeRaw(std::string_view fragment, bool first_or_after_special,
                                      std::vector<TokenId>* out) const {
+  text::PieceCache* cache = CacheFor(serial_);
   if (family_ == "llama") {
     std::string spaced;
     spaced.reserve(fragment.size() + 8);
     if (add_space_prefix_ && first_or_after_special) spaced.append(kSpmSpace);
     spaced.append(ReplaceAll(fragment, " ", kSpmSpace));
-    text::SpmEncodePiece(spm_, spaced, out);
+    auto encode = [this](std::string_view piece, std::vector<TokenId>* ids) {
+      text::SpmEncodePiece(spm_, piece, ids);
+    };
+    if (!spm_words_independent_) {
+      encode(spaced, out);
+      return Status::Ok();
+    }
+    // Cut before each U+2581 that follows another character (exact, see
+    // SpmWordsAreIndependent), so repeated words hit the cache.
+    const std::string_view all(spaced);
+    size_t word_start = 0;
+    for (size_t i = 1; i + kSpmSpace.size() <= all.size(); ++i) {
+      if (all.compare(i, kSpmSpace.size(), kSpmSpace) != 0) continue;
+      if (i >= kSpmSpace.size() &&
+          all.compare(i - kSpmSpace.size(), kSpmSpace.size(), kSpmSpace) == 0) {
+        continue;
+      }
+      if (i > word_start) CachedEncode(cache, all.substr(word_start, i - word_start), out, encode);
+      word_start = i;
+    }
+    CachedEncode(cache, all.substr(word_start), out, encode);
     return Status::Ok();
   }
   std::vector<std::string_view> pieces;
   WARDEN_RETURN_IF_ERROR(pretok_->Split(fragment, &pieces));
-  for (std::string_view piece : pieces) text::BpeEncodePiece(bpe_, piece, out);
+  auto encode = [this](std::string_view piece, std::vector<TokenId>* ids) {
+    text::BpeEncodePiece(bpe_, piece, ids);
+  };
+  for (std::string_view piece : pieces) CachedEncode(cache, piece, out, encode);
   return Status::Ok();
 }
 
@@ -448,6 +523,26 @@ Result<std::unique_ptr<Tokenizer>> NewModelTokenizer(const ModelVocab& vocab) {
   WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<ModelTokenizer> tok, ModelTokenizerImpl::Build(vocab));
   return std::unique_ptr<Tokenizer>(std::move(tok));
 }
+
+namespace text {
+
+void SetModelPieceCacheEnabled(bool enabled) { g_piece_cache_enabled.store(enabled); }
+bool ModelPieceCacheEnabled() { return g_piece_cache_enabled.load(); }
+
+bool SpmWordsAreIndependent(const TokenIndex& mergeable) {
+  for (const auto& [token, id] : mergeable) {
+    for (size_t p = token.find(kSpmSpace, 1); p != std::string::npos;
+         p = token.find(kSpmSpace, p + 1)) {
+      if (p < kSpmSpace.size() ||
+          token.compare(p - kSpmSpace.size(), kSpmSpace.size(), kSpmSpace) != 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace text
 
 std::vector<std::string> SupportedPreTokenizers() {
   return {"default", "gpt2", "llama-bpe", "qwen2", "smollm"};

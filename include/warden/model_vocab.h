@@ -61,6 +61,9 @@ Result<std::unique_ptr<Tokenizer>> NewModelTokenizer(const ModelVocab& vocab);
 // EncodeForModel also applies the vocabulary's BOS/EOS rules, which is what a
 // prompt fed to the model needs.
 //
+// Encode fails with InvalidArgument on invalid UTF-8 and with OutOfRange on
+// a text over 1 GiB (encode it in parts); nothing else fails.
+//
 // Decoding: TokenBytes gives the real bytes (U+2581 -> ' ', <0xNN> -> the
 // byte, GPT-2 byte characters -> their bytes); control tokens give no bytes;
 // the unknown token gives U+FFFD. With add_space_prefix ("llama"), Encode

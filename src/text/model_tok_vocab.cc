@@ -65,6 +65,8 @@ void CachedEncode(text::PieceCache* cache, std::string_view piece, std::vector<T
 }
 
 constexpr size_t kMaxVocab = size_t{1} << 24;
+// Symbol offsets in the merge loops are 32-bit.
+constexpr size_t kMaxTextBytes = size_t{1} << 30;
 constexpr std::string_view kSpmSpace = "\xE2\x96\x81";     // U+2581
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
@@ -464,6 +466,11 @@ Status ModelTokenizerImpl::EncodeRaw(std::string_view fragment, bool first_or_af
 
 Status ModelTokenizerImpl::EncodeForModel(std::string_view text, bool add_special,
                                           bool parse_special, std::vector<TokenId>* out) const {
+  if (text.size() > kMaxTextBytes) {
+    return Status::OutOfRange("text of " + std::to_string(text.size()) +
+                              " bytes is too long to encode at once (max " +
+                              std::to_string(kMaxTextBytes) + ")");
+  }
   const size_t bad = FindInvalidUtf8(text);
   if (bad != std::string_view::npos) {
     return Status::InvalidArgument("invalid UTF-8 at byte " + std::to_string(bad));

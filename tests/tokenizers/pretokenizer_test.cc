@@ -208,6 +208,25 @@ TEST(ModelPreTokenizerTest, UnknownNameIsNotFound) {
   EXPECT_NE(pre.status().message().find("llama-bpe"), std::string::npos);
 }
 
+TEST(ModelPreTokenizerTest, LongRunsDoNotHitMatchLimits) {
+  // Long runs of one class make the patterns backtrack the most (e.g.
+  // \s*[\r\n]+ over spaces); PCRE2 must neither fail nor take long.
+  const std::vector<std::string> inputs = {
+      std::string(1 << 18, ' '), std::string(1 << 18, 'a'), std::string(1 << 18, '7'),
+      std::string(1 << 18, '!'), std::string(1 << 17, ' ') + "\n" + std::string(1 << 17, '\t')};
+  for (const char* name : {"gpt2", "llama-bpe", "qwen2", "smollm"}) {
+    auto pre = ModelPreTokenizer::Compile(name);
+    ASSERT_TRUE(pre.ok());
+    for (const std::string& s : inputs) {
+      std::vector<std::string_view> pieces;
+      ASSERT_TRUE((*pre)->Split(s, &pieces).ok()) << name;
+      size_t total = 0;
+      for (std::string_view p : pieces) total += p.size();
+      EXPECT_EQ(total, s.size());
+    }
+  }
+}
+
 TEST(ModelPreTokenizerTest, PiecesConcatenateToInputOnRandomUnicode) {
   std::mt19937 rng(11);
   for (const char* name : {"gpt2", "llama-bpe", "qwen2", "smollm"}) {

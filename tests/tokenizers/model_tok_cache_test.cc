@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
 
 #include "text/text_test_util.h"
 #include "tokenizers/model_vocab_test_util.h"
@@ -87,6 +88,37 @@ TEST(ModelTokCacheTest, SpmWordCutsMatchOnePassOverTheText) {
     EXPECT_EQ(EncodeAll(**a, s), EncodeAll(**b, s)) << s;
   }
   text::SetModelPieceCacheEnabled(true);
+}
+
+TEST(ModelTokCacheTest, ConcurrentEncodesAgreeWithOneThread) {
+  // Each thread has its own cache; two tokenizers alternate so the caches
+  // also switch owners.
+  auto spm = NewModelTokenizer(testing::SpmVocab(SpmPieces()));
+  auto bpe = NewModelTokenizer(testing::Gpt2Vocab({"a b", "b a", "1 2"}, "qwen2"));
+  ASSERT_TRUE(spm.ok() && bpe.ok());
+  std::mt19937 rng(13);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 200; ++i) texts.push_back(RepetitiveText(rng));
+  std::vector<std::vector<TokenId>> want;
+  for (const std::string& s : texts) {
+    want.push_back(EncodeAll(**spm, s));
+    want.push_back(EncodeAll(**bpe, s));
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 3; ++round) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          std::vector<TokenId> a, b;
+          if (!(*spm)->Encode(texts[i], &a).ok() || a != want[2 * i]) ++mismatches[t];
+          if (!(*bpe)->Encode(texts[i], &b).ok() || b != want[2 * i + 1]) ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 }  // namespace

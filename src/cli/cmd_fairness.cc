@@ -1,6 +1,7 @@
 // `warden fairness audit|train|predict|eval`: argument parsing and printing;
 // the work is in the library (warden/fairness_*.h).
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -184,7 +185,8 @@ void RegisterFairness(CLI::App& app) {
   pr->callback([predict]() { RunPredict(*predict); });
 
   auto ev = std::make_shared<EvalOptions>();
-  ev->data_dir = "../shared/data/fairness";
+  const char* data_env = std::getenv("WARDEN_DATA_DIR");
+  ev->data_dir = std::string(data_env ? data_env : "../shared/data") + "/fairness";
   CLI::App* e = f->add_subcommand("eval", "the evaluation of docs/fairness-eval.md");
   e->add_option("--data-dir", ev->data_dir, "Adult, German credit, Communities files")
       ->capture_default_str();
@@ -196,11 +198,10 @@ void RegisterFairness(CLI::App& app) {
   e->add_option("--epsilon", ev->epsilon, "constraint bound")->capture_default_str();
   e->add_flag("--quick", ev->quick, "smoke test: fewer iterations and resamples, no sweep");
   e->callback([ev]() {
-    ev->command = "warden fairness eval --data-dir " + ev->data_dir +
-                  (ev->markdown_path.empty() ? "" : " --out " + ev->markdown_path) +
-                  (ev->html_path.empty() ? "" : " --html " + ev->html_path) +
-                  (ev->json_path.empty() ? "" : " --json " + ev->json_path) +
-                  (ev->quick ? " --quick" : "");
+    ev->command =
+        "warden fairness eval" + (ev->markdown_path.empty() ? "" : " --out " + ev->markdown_path) +
+        (ev->html_path.empty() ? "" : " --html " + ev->html_path) +
+        (ev->json_path.empty() ? "" : " --json " + ev->json_path) + (ev->quick ? " --quick" : "");
     const std::string md = OrDie(RunFairnessEval(*ev));
     if (ev->markdown_path.empty()) std::cout << md;
   });

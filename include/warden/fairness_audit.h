@@ -118,6 +118,11 @@ struct AuditOptions {
   double tolerance = 0.01;  // the gap one wants to certify
   int calibration_bins = 10;
   bool intersections = true;  // also audit the intersection of all columns
+  // Groups whose denominator for a metric (e.g. positives for the FRR) is
+  // below this are reported but left out of that metric's disparity: the
+  // bootstrap says nothing useful about a rate from a handful of rows (one
+  // positive gives a rate of 0 or 1 with a zero-width interval).
+  int64_t min_denominator = 30;
 };
 
 struct AuditInput {

@@ -136,6 +136,9 @@ void RegisterFairness(CLI::App& app) {
   au->add_option("--seed", audit->options.seed, "bootstrap seed")->capture_default_str();
   au->add_option("--tolerance", audit->options.tolerance, "gap to certify (small-group warning)")
       ->capture_default_str();
+  au->add_option("--min-group", audit->options.min_denominator,
+                 "smallest denominator a group needs to enter a disparity")
+      ->capture_default_str();
   au->add_option("--confidence", audit->options.confidence, "interval level")
       ->capture_default_str();
   au->add_option("--subgroup-attributes", audit->subgroup_attributes,

@@ -170,7 +170,18 @@ GroupingResult AuditGrouping(const Grouping& grouping, const AuditInput& in,
     Disparity d;
     d.metric = static_cast<Metric>(m);
     std::vector<double> values(G);
-    for (size_t g = 0; g < G; ++g) values[g] = out.groups[g].value[m];
+    size_t excluded = 0;
+    for (size_t g = 0; g < G; ++g) {
+      const bool too_small = MetricDenominator(d.metric, counts[g]) < opt.min_denominator;
+      excluded += too_small && MetricDenominator(d.metric, counts[g]) > 0;
+      values[g] = too_small ? kNaN : out.groups[g].value[m];
+    }
+    if (excluded > 0 && (d.metric == Metric::kFalseRejection || d.metric == Metric::kFpr)) {
+      out.notes.push_back(std::to_string(excluded) + " group(s) with fewer than " +
+                          std::to_string(opt.min_denominator) + " rows in the " +
+                          std::string(MetricName(d.metric)) +
+                          " denominator are left out of its disparity");
+    }
     const Spread s = SpreadOf(values);
     d.difference = s.difference;
     d.ratio = s.ratio;

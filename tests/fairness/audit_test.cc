@@ -50,6 +50,7 @@ TEST(FairnessAudit, GroupsIntersectionsAndWorstPair) {
                           {"y", "o", "y", "o", "y", "o", "y", "o"}};
   AuditOptions opt;
   opt.bootstrap_resamples = 50;
+  opt.min_denominator = 1;
   auto r = Audit(in, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->groupings.size(), 3u);  // sex, age, sex&age
@@ -72,7 +73,7 @@ TEST(FairnessAudit, GroupWithoutPositivesIsNotedAndSkipped) {
   in.predictions = {1, 0, 1, 0, 0};
   in.sensitive.names = {"g"};
   in.sensitive.columns = {{"a", "a", "b", "b", "b"}};
-  auto r = Audit(in, AuditOptions{.bootstrap_resamples = 20});
+  auto r = Audit(in, AuditOptions{.bootstrap_resamples = 20, .min_denominator = 1});
   ASSERT_TRUE(r.ok());
   const auto& g = r->groupings[0];
   EXPECT_TRUE(std::isnan(g.groups[0].value[static_cast<int>(Metric::kTpr)]));
@@ -80,6 +81,23 @@ TEST(FairnessAudit, GroupWithoutPositivesIsNotedAndSkipped) {
   EXPECT_NE(g.notes[0].find("'a' has no positives"), std::string::npos);
   // Only one group has a TPR: the difference is 0, not NaN from group a.
   EXPECT_DOUBLE_EQ(g.disparities[static_cast<int>(Metric::kTpr)].difference, 0.0);
+}
+
+TEST(FairnessAudit, TinyGroupsLeftOutOfDisparities) {
+  AuditInput in = TwoGroups(2000, 12, 0.1);
+  // A third group with a single creditworthy applicant, always rejected.
+  in.labels.push_back(1);
+  in.predictions.push_back(0);
+  in.scores.push_back(0.1);
+  in.sensitive.columns[0].push_back("X");
+  auto r = Audit(in, AuditOptions{.bootstrap_resamples = 50});
+  ASSERT_TRUE(r.ok());
+  const auto& d = r->groupings[0].disparities[static_cast<int>(Metric::kFalseRejection)];
+  EXPECT_NE(d.highest, "X");
+  EXPECT_LT(d.difference, 0.5);
+  bool noted = false;
+  for (const auto& n : r->groupings[0].notes) noted |= n.find("fewer than 30") != std::string::npos;
+  EXPECT_TRUE(noted);
 }
 
 TEST(FairnessAudit, BadInputIsAnError) {

@@ -101,9 +101,9 @@ class Vault {
 
 struct Verdict {
   bool blocked = false;
-  std::string text;                // transformed text ("" when blocked)
-  std::vector<Finding> findings;   // everything the scanners reported
-  std::vector<Finding> triggered;  // those over the policy's threshold
+  std::string text;                  // transformed text ("" when blocked)
+  std::vector<Finding> findings;     // everything the scanners reported
+  std::vector<Finding> triggered;    // those over the policy's threshold
   std::vector<std::string> actions;  // "block:hate", "mask:pii/email", ...
 };
 

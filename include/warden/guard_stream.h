@@ -31,7 +31,8 @@ class StreamGuard {
  public:
   // `guard` must outlive this; `overlap` bytes of released text are
   // re-scanned with each chunk.
-  explicit StreamGuard(const Guard* guard, Direction direction = Direction::kOutput, size_t overlap = 256);
+  explicit StreamGuard(const Guard* guard, Direction direction = Direction::kOutput,
+                       size_t overlap = 256);
 
   // Adds a chunk; returns the text newly safe to show (possibly empty).
   Result<std::string> Feed(std::string_view chunk);
@@ -59,8 +60,8 @@ class LexiconVetoProcessor final : public LogitsProcessor {
   // Vetoes terms of severity >= `min_severity`; checks the `top_k`
   // candidates with the highest logits (the others are unlikely to be drawn
   // and checking the whole vocabulary each step would be slow).
-  LexiconVetoProcessor(const LexiconScanner* lexicon, const Tokenizer* tokenizer, double min_severity = 0.5,
-                       size_t top_k = 64);
+  LexiconVetoProcessor(const LexiconScanner* lexicon, const Tokenizer* tokenizer,
+                       double min_severity = 0.5, size_t top_k = 64);
   std::string_view name() const override { return "guard_lexicon_veto"; }
   void Apply(std::span<const TokenId> history, CandidateArray* candidates) override;
   size_t vetoed() const { return vetoed_; }

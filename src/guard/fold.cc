@@ -39,6 +39,48 @@ char FoldAsciiByte(uint32_t c) {
   return static_cast<char>(c);
 }
 
+// Greek and Cyrillic letters used as Latin look-alikes whose TR39 skeleton
+// is not a single ASCII letter (so text/homoglyph.h keeps them): "κ" for k,
+// "т" for t, "н" for h, "м" for m.
+char ExtraFold(uint32_t c) {
+  switch (c) {
+    case 0x03BA:
+    case 0x039A:
+    case 0x043A:
+    case 0x041A:
+    case 0x049B:
+      return 'k';
+    case 0x03BD:
+      return 'v';
+    case 0x03B9:
+      return 'i';
+    case 0x03C4:
+    case 0x0442:
+    case 0x0422:
+      return 't';
+    case 0x043D:
+    case 0x041D:
+      return 'h';
+    case 0x043C:
+    case 0x041C:
+      return 'm';
+    case 0x0432:
+    case 0x0412:
+      return 'b';
+    case 0x03C9:
+    case 0x0448:
+      return 'w';
+    case 0x0438:
+      return 'u';
+    case 0x0433:
+      return 'r';
+    case 0x03B7:
+      return 'n';
+    default:
+      return 0;
+  }
+}
+
 FoldEntry ComputeEntry(uint32_t c) {
   FoldEntry e;
   if (c < 0x80) {
@@ -69,7 +111,9 @@ FoldEntry ComputeEntry(uint32_t c) {
       continue;
     }
     char out;
-    if (d < 0x80) {
+    if (char extra = ExtraFold(static_cast<uint32_t>(d)); extra != 0) {
+      out = extra;
+    } else if (d < 0x80) {
       if (IsInvisible(static_cast<uint32_t>(d))) continue;
       out = FoldAsciiByte(static_cast<uint32_t>(d));
     } else if (char folded = text::FoldHomoglyph(static_cast<uint32_t>(d)); folded != 0) {

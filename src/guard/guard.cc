@@ -42,7 +42,8 @@ Status Utf8Scanner::Scan(std::string_view text, std::vector<Finding>* out) const
     while (e < text.size()) {
       const size_t next_bad = FindInvalidUtf8(text.substr(e, 4));
       if (next_bad != 0) break;
-      e += text::InvalidSubpartLength(reinterpret_cast<const uint8_t*>(text.data()) + e, text.size() - e);
+      e += text::InvalidSubpartLength(reinterpret_cast<const uint8_t*>(text.data()) + e,
+                                      text.size() - e);
     }
     Finding f;
     f.category = "invalid_utf8";
@@ -93,7 +94,8 @@ Status Vault::Save(const std::string& path) const {
 std::string Vault::Pseudonym(std::string_view type, std::string_view value) {
   const std::string key = std::string(type) + '\0' + std::string(value);
   if (auto it = by_value_.find(key); it != by_value_.end()) return it->second;
-  const std::string p = "<" + Upper(type) + "_" + std::to_string(++counters_[std::string(type)]) + ">";
+  const std::string p =
+      "<" + Upper(type) + "_" + std::to_string(++counters_[std::string(type)]) + ">";
   by_value_[key] = p;
   by_pseudonym_[p] = std::string(value);
   return p;
@@ -123,12 +125,14 @@ std::string Vault::Unmask(std::string_view text) const {
 Guard::Guard(Policy policy) : policy_(std::move(policy)) {}
 Guard::~Guard() = default;
 
-Result<std::unique_ptr<Guard>> Guard::Create(Policy policy, std::vector<std::unique_ptr<Scanner>> extra) {
+Result<std::unique_ptr<Guard>> Guard::Create(Policy policy,
+                                             std::vector<std::unique_ptr<Scanner>> extra) {
   std::unique_ptr<Guard> g(new Guard(std::move(policy)));
   std::vector<std::string> allow = BuiltinAllowList();
   for (const auto& w : g->policy_.allow_words) allow.push_back(w);
-  WARDEN_ASSIGN_OR_RETURN(auto lexicon,
-                          LexiconScanner::Create(LoadDefaultLexicon(DefaultGuardDataDir(), nullptr), allow));
+  WARDEN_ASSIGN_OR_RETURN(
+      auto lexicon,
+      LexiconScanner::Create(LoadDefaultLexicon(DefaultGuardDataDir(), nullptr), allow));
   g->lexicon_ = lexicon.get();
   g->scanners_.push_back(std::move(lexicon));
   PiiOptions pii;
@@ -150,7 +154,8 @@ Status Guard::ScanAll(std::string_view text, std::vector<Finding>* out) const {
   std::erase_if(*out, [&](const Finding& f) {
     if (f.category != "pii" && f.category != "secret") return false;
     const std::string_view v = text.substr(f.begin, f.end - f.begin);
-    return std::find(policy_.allow_values.begin(), policy_.allow_values.end(), v) != policy_.allow_values.end();
+    return std::find(policy_.allow_values.begin(), policy_.allow_values.end(), v) !=
+           policy_.allow_values.end();
   });
   return Status::Ok();
 }
@@ -174,7 +179,8 @@ Verdict Guard::Decide(std::string_view text, std::vector<Finding> findings, Dire
     const auto a = d.actions.find(f.category);
     const Action act = a == d.actions.end() ? Action{false, false, true, false} : a->second;
     const std::string what = f.category + "/" + f.type;
-    const bool whole_text = f.begin == 0 && f.end == text.size() && f.category != "pii" && f.category != "secret";
+    const bool whole_text =
+        f.begin == 0 && f.end == text.size() && f.category != "pii" && f.category != "secret";
     if (act.block || (act.mask && whole_text)) {
       v.blocked = true;
       v.actions.push_back("block:" + what);
@@ -194,13 +200,15 @@ Verdict Guard::Decide(std::string_view text, std::vector<Finding> findings, Dire
   if (disclaim) v.actions.push_back("disclaim");
   v.findings = std::move(findings);
   if (v.blocked) return v;
-  std::sort(masks.begin(), masks.end(), [](const Finding* a, const Finding* b) { return a->begin < b->begin; });
+  std::sort(masks.begin(), masks.end(),
+            [](const Finding* a, const Finding* b) { return a->begin < b->begin; });
   size_t pos = 0;
   for (const Finding* f : masks) {
     if (f->begin < pos) continue;  // overlaps a span already masked
     v.text.append(text.substr(pos, f->begin - pos));
     const std::string type = PlaceholderType(*f);
-    if (policy_.pseudonyms && vault != nullptr && (f->category == "pii" || f->category == "secret")) {
+    if (policy_.pseudonyms && vault != nullptr &&
+        (f->category == "pii" || f->category == "secret")) {
       v.text += vault->Pseudonym(f->type, text.substr(f->begin, f->end - f->begin));
     } else {
       v.text += "<" + type + ">";

@@ -3,8 +3,6 @@
 // type priority (a card number is not also a phone number).
 #include <arpa/inet.h>
 #include <phonenumbers/logger.h>
-#include <phonenumbers/phonenumbermatch.h>
-#include <phonenumbers/phonenumbermatcher.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
@@ -92,7 +90,7 @@ void ScanCardsAndSsns(Ctx& c) {
       }
     }
     const bool bounded = e >= t.size() || !IsAlnum(t[e]);
-    if (bounded && digits.size() >= 13 && digits.size() <= 19 && !mixed && LuhnValid(digits) &&
+    if (bounded && digits.size() >= 12 && digits.size() <= 19 && !mixed && LuhnValid(digits) &&
         !CardIssuer(digits).empty()) {
       c.Add("card", 0.95, i, e, {"card", "credit", "visa", "mastercard", "amex", "payment"});
       i = e;
@@ -229,14 +227,34 @@ void ScanPhones(Ctx& c, const std::string& region) {
       i = std::max(i, e > 0 ? e - 1 : 0);
       continue;
     }
-    const std::string cand(t.substr(i, e - i));
-    i18n::phonenumbers::PhoneNumberMatcher matcher(
-        util, cand, region, i18n::phonenumbers::PhoneNumberMatcher::POSSIBLE, 4);
-    i18n::phonenumbers::PhoneNumberMatch m;
-    while (matcher.HasNext() && matcher.Next(&m)) {
-      const bool valid = util.IsValidNumber(m.number());
-      const size_t b = i + static_cast<size_t>(m.start());
-      c.Add("phone", valid ? 0.9 : 0.6, b, b + static_cast<size_t>(m.length()),
+    size_t end = e;
+    while (end > i && !IsDigit(t[end - 1])) --end;
+    if (pii::DateLengthAt(t, i) > 0) {
+      i = e;
+      continue;
+    }
+    const std::string cand(t.substr(i, end - i));
+    // The default region first, then the regions whose formats are common
+    // in English text; a number valid in one of them is a phone number.
+    static constexpr const char* kRegions[] = {"GB", "DE", "FR", "AU", "IN", "CA", "IE",
+                                               "NL", "SE", "CH", "IT", "ES", "BE", "NZ",
+                                               "BR", "PL", "AT", "DK", "NO", "FI"};
+    double score = 0;
+    auto try_region = [&](const std::string& region) {
+      i18n::phonenumbers::PhoneNumber number;
+      if (util.Parse(cand, region, &number) !=
+          i18n::phonenumbers::PhoneNumberUtil::NO_PARSING_ERROR)
+        return;
+      if (util.IsValidNumber(number)) {
+        score = std::max(score, 0.85);
+      } else if (util.IsPossibleNumber(number)) {
+        score = std::max(score, 0.6);
+      }
+    };
+    try_region(region);
+    for (size_t k = 0; k < std::size(kRegions) && score < 0.85; ++k) try_region(kRegions[k]);
+    if (score > 0) {
+      c.Add("phone", score, i, end,
             {"phone", "call", "tel", "mobile", "cell", "fax", "contact", "number"});
     }
     i = e;

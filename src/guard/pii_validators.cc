@@ -74,6 +74,7 @@ std::string_view CardIssuer(std::string_view d) {
     return "discover";
   }
   if (n >= 16 && four >= 3528 && four <= 3589) return "jcb";
+  if (n == 15 && (four == 1800 || four == 2131)) return "jcb";
   if (n >= 14 && (two == 36 || two == 38 || two == 39 || (three >= 300 && three <= 305))) {
     return "diners";
   }

@@ -13,8 +13,8 @@ namespace warden::guard {
 namespace {
 
 const std::set<std::string, std::less<>>& KnownCategories() {
-  static const std::set<std::string, std::less<>> k = {"profanity", "hate",   "toxicity", "offensive",
-                                                       "pii",       "secret", "injection", "invalid_utf8"};
+  static const std::set<std::string, std::less<>> k = {
+      "profanity", "hate", "toxicity", "offensive", "pii", "secret", "injection", "invalid_utf8"};
   return k;
 }
 
@@ -27,7 +27,8 @@ Status FieldError(const std::string& source, const toml::node& n, const std::str
   return Status::InvalidArgument(Where(source, n.source()) + ": " + field + ": " + what);
 }
 
-Result<Strength> ParseStrength(const std::string& source, const toml::node& n, const std::string& field) {
+Result<Strength> ParseStrength(const std::string& source, const toml::node& n,
+                               const std::string& field) {
   const auto s = n.value<std::string>();
   if (s) {
     std::string u = *s;
@@ -52,7 +53,8 @@ Status ParseActionWord(const std::string& source, const toml::node& n, const std
   } else if (s && *s == "disclaim") {
     a->disclaim = true;
   } else {
-    return FieldError(source, n, field, "action must be \"block\", \"mask\", \"annotate\" or \"disclaim\"");
+    return FieldError(source, n, field,
+                      "action must be \"block\", \"mask\", \"annotate\" or \"disclaim\"");
   }
   return Status::Ok();
 }
@@ -64,7 +66,8 @@ Status ParseDirection(const std::string& source, const toml::table& t, const std
     const std::string field = prefix + "." + k;
     if (k != "strength" && k != "actions") return FieldError(source, node, field, "unknown field");
     const toml::table* sub = node.as_table();
-    if (sub == nullptr) return FieldError(source, node, field, "must be a table of category = value");
+    if (sub == nullptr)
+      return FieldError(source, node, field, "must be a table of category = value");
     for (const auto& [ckey, cnode] : *sub) {
       const std::string cat(ckey.str());
       const std::string cfield = field + "." + cat;
@@ -79,7 +82,8 @@ Status ParseDirection(const std::string& source, const toml::table& t, const std
       }
       Action a;
       if (const toml::array* arr = cnode.as_array()) {
-        for (const toml::node& item : *arr) WARDEN_RETURN_IF_ERROR(ParseActionWord(source, item, cfield, &a));
+        for (const toml::node& item : *arr)
+          WARDEN_RETURN_IF_ERROR(ParseActionWord(source, item, cfield, &a));
       } else {
         WARDEN_RETURN_IF_ERROR(ParseActionWord(source, cnode, cfield, &a));
       }
@@ -102,7 +106,8 @@ Result<std::vector<std::string>> StringArray(const std::string& source, const to
   return out;
 }
 
-Result<std::string> String(const std::string& source, const toml::node& n, const std::string& field) {
+Result<std::string> String(const std::string& source, const toml::node& n,
+                           const std::string& field) {
   const auto s = n.value<std::string>();
   if (!s || !n.is_string()) return FieldError(source, n, field, "must be a string");
   return *s;
@@ -162,7 +167,8 @@ Result<Policy> FromTable(const toml::table& root, const std::string& source) {
     for (const auto& [cat, a] : d->actions) {
       (void)a;
       if (d->strength.count(cat) == 0) {
-        return Status::InvalidArgument(source + ": " + std::string(d == &p.input ? "input" : "output") +
+        return Status::InvalidArgument(source + ": " +
+                                       std::string(d == &p.input ? "input" : "output") +
                                        ".actions." + cat + ": no strength set for this category");
       }
     }
@@ -174,10 +180,14 @@ Result<Policy> FromTable(const toml::table& root, const std::string& source) {
 
 std::string_view StrengthName(Strength s) {
   switch (s) {
-    case Strength::kNone: return "NONE";
-    case Strength::kLow: return "LOW";
-    case Strength::kMedium: return "MEDIUM";
-    case Strength::kHigh: return "HIGH";
+    case Strength::kNone:
+      return "NONE";
+    case Strength::kLow:
+      return "LOW";
+    case Strength::kMedium:
+      return "MEDIUM";
+    case Strength::kHigh:
+      return "HIGH";
   }
   return "?";
 }
@@ -212,7 +222,8 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& source) {
 
 Result<Policy> LoadPolicy(const std::string& name_or_path) {
   std::vector<std::string> candidates = {name_or_path};
-  if (name_or_path.find('/') == std::string::npos && name_or_path.find(".toml") == std::string::npos) {
+  if (name_or_path.find('/') == std::string::npos &&
+      name_or_path.find(".toml") == std::string::npos) {
     candidates.push_back("policies/" + name_or_path + ".toml");
 #ifdef WARDEN_DEFAULT_POLICIES_DIR
     candidates.push_back(std::string(WARDEN_DEFAULT_POLICIES_DIR) + "/" + name_or_path + ".toml");
@@ -223,8 +234,8 @@ Result<Policy> LoadPolicy(const std::string& name_or_path) {
     WARDEN_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
     return ParsePolicy(text, path);
   }
-  return Status::NotFound("policy \"" + name_or_path +
-                          "\": no such file, and no policies/" + name_or_path + ".toml");
+  return Status::NotFound("policy \"" + name_or_path + "\": no such file, and no policies/" +
+                          name_or_path + ".toml");
 }
 
 }  // namespace warden::guard

@@ -30,7 +30,9 @@ Result<std::string> StreamGuard::Step(bool final) {
     const size_t ws = text_.find_last_of(" \t\n\r");
     safe = ws == std::string::npos || ws < released_ ? released_ : ws + 1;
     if (text_.size() - safe > overlap_) safe = text_.size() - overlap_ / 2;
-    while (safe > released_ && safe < text_.size() && (static_cast<uint8_t>(text_[safe]) & 0xC0) == 0x80) --safe;
+    while (safe > released_ && safe < text_.size() &&
+           (static_cast<uint8_t>(text_[safe]) & 0xC0) == 0x80)
+      --safe;
   }
   size_t from = released_ > overlap_ ? released_ - overlap_ : 0;
   while (from > 0 && (static_cast<uint8_t>(text_[from]) & 0xC0) == 0x80) --from;
@@ -62,7 +64,8 @@ Result<std::string> StreamGuard::Step(bool final) {
     if (f.begin < safe && f.end > safe) safe = std::max(released_, f.begin);
     masks.push_back(&f);
   }
-  std::sort(masks.begin(), masks.end(), [](const Finding* a, const Finding* b) { return a->begin < b->begin; });
+  std::sort(masks.begin(), masks.end(),
+            [](const Finding* a, const Finding* b) { return a->begin < b->begin; });
   std::string out;
   size_t pos = released_;
   for (const Finding* f : masks) {
@@ -79,8 +82,9 @@ Result<std::string> StreamGuard::Step(bool final) {
   return out;
 }
 
-LexiconVetoProcessor::LexiconVetoProcessor(const LexiconScanner* lexicon, const Tokenizer* tokenizer,
-                                           double min_severity, size_t top_k)
+LexiconVetoProcessor::LexiconVetoProcessor(const LexiconScanner* lexicon,
+                                           const Tokenizer* tokenizer, double min_severity,
+                                           size_t top_k)
     : lexicon_(lexicon), tokenizer_(tokenizer), min_severity_(min_severity), top_k_(top_k) {}
 
 void LexiconVetoProcessor::Apply(std::span<const TokenId> history, CandidateArray* c) {

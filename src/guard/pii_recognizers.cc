@@ -220,7 +220,15 @@ void ScanAddresses(Ctx& c) {
         while (r + w < t.size() && (IsAlnum(t[r + w]) || t[r + w] == '-')) ++w;
       }
       if (w == 0) break;
-      if (r + w < t.size() && t[r + w] == '.') ++w;
+      // A full stop ends the address unless it closes a unit abbreviation.
+      if (r + w < t.size() && t[r + w] == '.') {
+        const std::string word = Lower(t.substr(r, w));
+        if (word != "apt" && word != "ste" && word != "no" && word != "fl" && word != "rm") {
+          q = r + w;
+          break;
+        }
+        ++w;
+      }
       q = r + w;
     }
     while (q > end && (t[q - 1] == '.' || t[q - 1] == ',')) --q;

@@ -222,14 +222,15 @@ void ScanPhones(Ctx& c, const std::string& region) {
       }
       ++e;
     }
-    if (digits < 7 || digits > 20 ||
-        (e < t.size() && std::isalpha(static_cast<unsigned char>(t[e])))) {
+    if (digits < 7 || digits > 20) {
       i = std::max(i, e > 0 ? e - 1 : 0);
       continue;
     }
     size_t end = e;
     while (end > i && !IsDigit(t[end - 1])) --end;
-    if (pii::DateLengthAt(t, i) > 0) {
+    const bool ssn_shaped = end - i == 11 && t[i + 3] == '-' && t[i + 6] == '-';
+    if (pii::DateLengthAt(t, i) > 0 || ssn_shaped ||
+        (end < t.size() && std::isalpha(static_cast<unsigned char>(t[end])))) {
       i = e;
       continue;
     }

@@ -124,6 +124,7 @@ class Guard {
   Verdict Decide(std::string_view text, std::vector<Finding> findings, Direction direction,
                  Vault* vault) const;
   const LexiconScanner* lexicon() const { return lexicon_; }
+  size_t scanner_count() const { return scanners_.size(); }
 
  private:
   explicit Guard(Policy policy);

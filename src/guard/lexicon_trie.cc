@@ -63,7 +63,10 @@ void TermTrie::Walk(std::string_view sk, size_t s,
                     std::vector<std::pair<uint32_t, size_t>>* out) const {
   if (s >= sk.size()) return;
   const auto& inv = InverseClasses();
-  std::vector<State> cur, next;
+  // Reused between calls: a walk usually dies after a letter or two, so
+  // allocation would dominate.
+  thread_local std::vector<State> cur, next;
+  cur.clear();
   for (char sym : inv[static_cast<unsigned char>(sk[s])]) {
     if (int32_t c = Child(0, sym); c >= 0) Push(&cur, {c, false});
   }

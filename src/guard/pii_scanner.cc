@@ -254,6 +254,10 @@ void ScanPhones(Ctx& c, const std::string& region) {
     };
     try_region(region);
     for (size_t k = 0; k < std::size(kRegions) && score < 0.85; ++k) try_region(kRegions[k]);
+    // Merely possible numbers need a phone word nearby.
+    if (score < 0.85 && !c.HasContext(i, {"phone", "call", "tel", "mobile", "cell", "fax", "number", "reach"})) {
+      score = 0;
+    }
     if (score > 0) {
       c.Add("phone", score, i, end,
             {"phone", "call", "tel", "mobile", "cell", "fax", "contact", "number"});

@@ -20,12 +20,14 @@ namespace warden::guard {
 namespace {
 
 const char kPrompt[] =
-    "Hi, can you help me write a polite email to my landlord about the broken heating? Thanks a lot!!";
+    "Hi, can you help me write a polite email to my landlord about the broken heating? Thanks a "
+    "lot!!";
 
 std::string LongDocument() {
   std::string doc;
   const char* para =
-      "The committee reviewed the assessment of the cocktail party budget and agreed to meet again on "
+      "The committee reviewed the assessment of the cocktail party budget and agreed to meet again "
+      "on "
       "Tuesday. Contact the office at the usual address if you have questions about the schedule. ";
   while (doc.size() < (4u << 20)) doc += para;
   return doc;
@@ -89,7 +91,9 @@ void PromptLatency(benchmark::State& state, const Guard& g) {
 }
 void BM_GuardPromptLatency(benchmark::State& state) { PromptLatency(state, SharedGuard()); }
 BENCHMARK(BM_GuardPromptLatency)->Iterations(5000);
-void BM_GuardPromptLatencyRulesOnly(benchmark::State& state) { PromptLatency(state, RulesOnlyGuard()); }
+void BM_GuardPromptLatencyRulesOnly(benchmark::State& state) {
+  PromptLatency(state, RulesOnlyGuard());
+}
 BENCHMARK(BM_GuardPromptLatencyRulesOnly)->Iterations(5000);
 
 void BM_GuardAllScannersPrompt(benchmark::State& state) {
@@ -99,7 +103,10 @@ void BM_GuardAllScannersPrompt(benchmark::State& state) {
     benchmark::DoNotOptimize(v);
   }
 }
-BENCHMARK(BM_GuardAllScannersPrompt)->Repetitions(20)->ReportAggregatesOnly(false)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GuardAllScannersPrompt)
+    ->Repetitions(20)
+    ->ReportAggregatesOnly(false)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_GuardAllScannersLong(benchmark::State& state) {
   const Guard& g = SharedGuard();
@@ -136,7 +143,9 @@ void ScanLong(benchmark::State& state, MakeScanner make) {
 
 void BM_LexiconLong(benchmark::State& state) {
   ScanLong(state, [] {
-    return LexiconScanner::Create(LoadDefaultLexicon(DefaultGuardDataDir(), nullptr), BuiltinAllowList()).value();
+    return LexiconScanner::Create(LoadDefaultLexicon(DefaultGuardDataDir(), nullptr),
+                                  BuiltinAllowList())
+        .value();
   });
 }
 BENCHMARK(BM_LexiconLong)->Unit(benchmark::kMillisecond);

@@ -23,6 +23,7 @@
 
 #include "warden/guard_lexicon.h"
 #include "warden/guard_pii.h"
+#include "warden/guard_policy.h"
 #include "warden/status.h"
 
 namespace warden::guard {
@@ -60,6 +61,17 @@ struct EvasionEval {
   std::vector<std::string> missed, flagged_innocent;  // examples
 };
 EvasionEval EvaluateEvasion(const LexiconScanner& lexicon, const std::vector<EvasionCase>& suite);
+
+// A policy on the evaluation sets: evasion variants it blocks, look-alikes
+// it lets through, and structured PII values (email, phone, card, IBAN, SSN,
+// IP) of the Presidio set that no longer appear in its output.
+struct PolicyEval {
+  int variants = 0, variants_blocked = 0;
+  int lookalikes = 0, lookalikes_allowed = 0;
+  int pii_values = 0, pii_hidden = 0, records = 0, records_blocked = 0;
+};
+Result<PolicyEval> EvaluatePolicy(const Guard& guard, const std::vector<EvasionCase>& suite,
+                                  const std::string& presidio_json_path);
 
 }  // namespace warden::guard
 

@@ -4,6 +4,7 @@
 // Exit codes of `guard scan`: 0 every text allowed (possibly masked or
 // annotated), 2 at least one text blocked, 1 an error.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -113,6 +114,8 @@ std::string Pct(double x) {
 
 void RunEvalRules(const std::string& data_dir, const std::string& out_path,
                   const std::string& names_out) {
+  // The guard built below reads its lexicon from $WARDEN_DATA_DIR.
+  if (!data_dir.empty()) setenv("WARDEN_DATA_DIR", data_dir.c_str(), 1);
   const std::string dir = data_dir.empty() ? guard::DefaultGuardDataDir() : data_dir;
   std::ostringstream md;
   md << "# Guard evaluation: rules (lexicon, PII)\n\n"
@@ -188,6 +191,26 @@ void RunEvalRules(const std::string& data_dir, const std::string& out_path,
     for (const auto& m : ev.flagged_innocent) md << "- `" << m << "`\n";
     md << "\n";
   }
+  // The strict shipped policy on the same sets (rules only: the classifier
+  // page evaluates the models).
+  auto focus = OrDie(guard::Guard::Create(OrDie(guard::LoadPolicy("focus-group"))));
+  const auto pe =
+      OrDie(guard::EvaluatePolicy(*focus, suite, dir + "/guard/presidio_synth_dataset_v2.json"));
+  md << "## `--policy focus-group` on these sets (rules only, output direction)\n\n"
+     << "| set | result |\n|---|---|\n"
+     << "| obfuscated variants blocked | " << pe.variants_blocked << " / " << pe.variants << " ("
+     << Pct(static_cast<double>(pe.variants_blocked) / std::max(1, pe.variants)) << ") |\n"
+     << "| innocent look-alikes allowed | " << pe.lookalikes_allowed << " / " << pe.lookalikes
+     << " (" << Pct(static_cast<double>(pe.lookalikes_allowed) / std::max(1, pe.lookalikes))
+     << ") |\n"
+     << "| Presidio structured PII values hidden (masked or record blocked) | " << pe.pii_hidden
+     << " / " << pe.pii_values << " ("
+     << Pct(static_cast<double>(pe.pii_hidden) / std::max(1, pe.pii_values)) << ") |\n"
+     << "| Presidio records blocked outright | " << pe.records_blocked << " / " << pe.records
+     << " |\n\n"
+     << "Focus-group blocks at HIGH strength, so mild list terms (severity ~0.33) block too; "
+        "records are "
+     << "blocked when they contain such a term or invalid UTF-8.\n";
   OrDie(WriteFileAtomic(out_path, md.str()));
   std::printf("wrote %s: structured PII F1 %.3f, evasions caught %.3f, false positives %.3f\n",
               out_path.c_str(), all.f1(), caught, fpr);

@@ -310,4 +310,37 @@ EvasionEval EvaluateEvasion(const LexiconScanner& lexicon, const std::vector<Eva
   return ev;
 }
 
+Result<PolicyEval> EvaluatePolicy(const Guard& guard, const std::vector<EvasionCase>& suite,
+                                  const std::string& path) {
+  PolicyEval ev;
+  for (const EvasionCase& c : suite) {
+    WARDEN_ASSIGN_OR_RETURN(Verdict v, guard.Apply(c.text, Direction::kOutput, nullptr));
+    if (c.should_flag) {
+      ++ev.variants;
+      ev.variants_blocked += v.blocked;
+    } else {
+      ++ev.lookalikes;
+      ev.lookalikes_allowed += !v.blocked;
+    }
+  }
+  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  const auto j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_array())
+    return Status::Corruption(path + ": expected a JSON array");
+  static const std::set<std::string> kStructured = {"email", "phone", "card", "iban", "ssn", "ip"};
+  for (const auto& rec : j) {
+    if (!rec.is_object() || !rec.contains("full_text") || !rec["full_text"].is_string()) continue;
+    const std::string text = rec["full_text"].get<std::string>();
+    WARDEN_ASSIGN_OR_RETURN(Verdict v, guard.Apply(text, Direction::kOutput, nullptr));
+    ++ev.records;
+    ev.records_blocked += v.blocked;
+    for (const auto& s : rec.value("spans", nlohmann::json::array())) {
+      if (kStructured.count(MapGold(s.value("entity_type", ""))) == 0) continue;
+      ++ev.pii_values;
+      ev.pii_hidden += v.blocked || v.text.find(s.value("entity_value", "")) == std::string::npos;
+    }
+  }
+  return ev;
+}
+
 }  // namespace warden::guard

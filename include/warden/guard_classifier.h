@@ -56,12 +56,16 @@ class ClassifierNormalizer {
   Normalizer unicode_;
 };
 
-// Hashed features of one text. Every occurrence is a feature of value
-// 1/sqrt(count), so a long text does not get larger logits than a short one.
+// Hashed features of one text. Every n-gram occurrence is a feature of
+// value 1/sqrt(count), so a long text does not get larger logits than a short
+// one; the named signals come last (`num_signals` of them) with value 1, so a
+// heuristic that fires is not diluted by the length of the text around it.
 struct FeatureVector {
   std::vector<uint32_t> buckets;
-  std::vector<std::string> names;  // filled only when asked (evidence)
+  std::vector<std::string> names;  // when asked: the word (or bigram, signal) of each
   float value = 0;
+  size_t num_signals = 0;
+  float ValueAt(size_t i) const { return i + num_signals >= buckets.size() ? 1.0f : value; }
 };
 
 // Turns normalized text (plus named signals) into hashed features.
@@ -93,9 +97,10 @@ struct TrainReport {
 };
 
 // One contribution to a decision: the feature and how much it moved the
-// log-odds of the class asked about.
+// log-odds of the class asked about. A word's unigram and character n-grams
+// add up under the word.
 struct FeatureContribution {
-  std::string feature;  // "w:word", "b:two words", "c:<wor", "x:signal"
+  std::string feature;  // "word", "two words" (bigram), "signal:name"
   double weight = 0;
 };
 

@@ -12,7 +12,9 @@
 // held-out parts the committed models never saw:
 //   Davidson: stratified by class, 20% test; of the rest, 10% calibration.
 //     Test tweets whose normalized text also occurs in training are dropped
-//     (retweets duplicate tweets). TOXIGEN goes to training whole.
+//     (retweets duplicate tweets). TOXIGEN: stratified, 20% held out; the
+//     training part is repeated `toxigen_repeat` times (it is small and it is
+//     the only data about statements on groups).
 //   Injection: attacks stratified by variant, 50% test; benign requests split
 //     by template (whole templates on one side, ~35% of them test), so a
 //     sentence frame seen in training is never scored in evaluation. 15% of
@@ -87,8 +89,10 @@ struct GuardDataConfig {
 
 // Every split both commands need.
 struct GuardDatasets {
-  std::vector<LabeledText> tox_train, tox_calibration, tox_test;
-  size_t toxigen_examples = 0;
+  std::vector<LabeledText> tox_train, tox_calibration, tox_test;  // Davidson
+  // TOXIGEN, stratified 80/20: training part, and a held-out part for
+  // choosing how much it weighs (never HateCheck).
+  std::vector<LabeledText> toxigen_train, toxigen_test;
   size_t davidson_test_duplicates_dropped = 0;
   std::vector<LabeledText> inj_train, inj_calibration;
   std::vector<TextWithGroup> inj_test_attacks, inj_test_benign;
@@ -106,6 +110,7 @@ struct GuardTrainConfig {
   TrainOptions toxicity_train;
   FeatureOptions injection_features;
   TrainOptions injection_train;
+  int toxigen_repeat = 3;
   GuardTrainConfig();
 };
 

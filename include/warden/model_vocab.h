@@ -37,13 +37,13 @@ enum class VocabTokenType : int32_t {
 struct ModelVocab {
   std::string model;  // tokenizer.ggml.model: "llama" or "gpt2"
   std::string pre;    // tokenizer.ggml.pre: "default", "gpt2", "llama-bpe", "qwen2", "smollm", ...
-  std::vector<std::string> tokens;        // tokenizer.ggml.tokens
-  std::vector<float> scores;              // tokenizer.ggml.scores (may be empty)
+  std::vector<std::string> tokens;          // tokenizer.ggml.tokens
+  std::vector<float> scores;                // tokenizer.ggml.scores (may be empty)
   std::vector<VocabTokenType> token_types;  // tokenizer.ggml.token_type (may be empty)
-  std::vector<std::string> merges;        // tokenizer.ggml.merges, "left right" (gpt2 only)
+  std::vector<std::string> merges;          // tokenizer.ggml.merges, "left right" (gpt2 only)
   TokenId bos = -1, eos = -1, unk = -1, pad = -1, eot = -1;
-  bool add_bos = false;  // tokenizer.ggml.add_bos_token
-  bool add_eos = false;  // tokenizer.ggml.add_eos_token
+  bool add_bos = false;          // tokenizer.ggml.add_bos_token
+  bool add_eos = false;          // tokenizer.ggml.add_eos_token
   bool add_space_prefix = true;  // tokenizer.ggml.add_space_prefix (llama)
   std::string chat_template;     // tokenizer.chat_template (may be empty)
 };

@@ -41,11 +41,30 @@ void RegisterGuardModels(CLI::App* guard) {
     auto out = std::make_shared<std::string>(std::string(guard::kDefaultGuardModelsDir));
     data->Register(cmd);
     cmd->add_option("-o,--out", *out, "models directory (default models/guard)");
-    cmd->callback([data, out] {
-      guard::GuardTrainConfig cfg;
+    auto cfg_flags = std::make_shared<guard::GuardTrainConfig>();
+    cmd->add_option("--toxigen-repeat", cfg_flags->toxigen_repeat,
+                    "times the TOXIGEN training part is repeated");
+    cmd->add_option("--tox-class-weight", cfg_flags->toxicity_train.class_weight_power,
+                    "class weight power of the toxicity model (0 none, 1 balanced)");
+    cmd->add_option("--tox-epochs", cfg_flags->toxicity_train.epochs, "toxicity epochs");
+    cmd->add_option("--tox-lr", cfg_flags->toxicity_train.learning_rate, "toxicity AdaGrad step");
+    cmd->add_option("--tox-l2", cfg_flags->toxicity_train.l2, "toxicity L2 per update");
+    cmd->add_option("--inj-epochs", cfg_flags->injection_train.epochs, "injection epochs");
+    cmd->add_option("--inj-lr", cfg_flags->injection_train.learning_rate, "injection AdaGrad step");
+    cmd->add_option("--inj-l2", cfg_flags->injection_train.l2, "injection L2 per update");
+    cmd->callback([data, out, cfg_flags] {
+      guard::GuardTrainConfig cfg = *cfg_flags;
       cfg.data = data->ToConfig();
       cfg.out_dir = *out;
-      cfg.command = "warden guard train " + data->Args() + " --out " + *out;
+      cfg.command = "warden guard train " + data->Args() + " --out " + *out + " --toxigen-repeat " +
+                    std::to_string(cfg.toxigen_repeat) + " --tox-class-weight " +
+                    std::to_string(cfg.toxicity_train.class_weight_power) + " --tox-epochs " +
+                    std::to_string(cfg.toxicity_train.epochs) + " --tox-lr " +
+                    std::to_string(cfg.toxicity_train.learning_rate) + " --tox-l2 " +
+                    std::to_string(cfg.toxicity_train.l2) + " --inj-epochs " +
+                    std::to_string(cfg.injection_train.epochs) + " --inj-lr " +
+                    std::to_string(cfg.injection_train.learning_rate) + " --inj-l2 " +
+                    std::to_string(cfg.injection_train.l2);
       OrDie(guard::TrainGuardModels(cfg));
       std::printf("wrote %s/%s, %s/%s and %s/MANIFEST.md\n", out->c_str(),
                   std::string(guard::kToxicityModelFile).c_str(), out->c_str(),

@@ -164,7 +164,16 @@ Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
         " caught, non-hateful cases " +
         Pct(acc(non_hateful_cases.ok_primary, non_hateful_cases.n)) + " passed\n";
   md += "- argmax rule " + F(acc(all.ok_argmax, all.n)) + ", toxic rule " +
-        F(acc(all.ok_toxic, all.n)) + "\n\n";
+        F(acc(all.ok_toxic, all.n)) + "\n";
+  size_t toxigen_ok = 0;
+  for (const LabeledText& t : d.toxigen_test) {
+    toxigen_ok += (tox.Predict(t.text)[static_cast<size_t>(hate)] >= t_hate) == (t.label == hate);
+  }
+  md += "- for comparison, the held-out 20% of the TOXIGEN demonstrations (" +
+        std::to_string(d.toxigen_test.size()) +
+        " statements about groups, hate or neutral), same "
+        "rule: accuracy " +
+        F(acc(toxigen_ok, d.toxigen_test.size())) + "\n\n";
   md += "| functionality | gold | cases | primary | argmax | toxic |\n|---|---|---|---|---|---|\n";
   for (const auto& [fn, t] : by_fn) {
     md += "| " + fn + " | " + (t.hateful ? "hateful" : "non-hateful") + " | " +

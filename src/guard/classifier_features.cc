@@ -118,7 +118,7 @@ void FoldToken(std::string_view tok, std::vector<std::string>* words) {
       if (l == 0) continue;
       const bool inside = i < last_letter && (i + 1 < t.size()) &&
                           (IsWordByte(t[i + 1]) || LeetLetter(t[i + 1]) != 0);
-      const bool trailing_digit = IsDigit(t[i]) && i > first_letter;
+      const bool trailing_digit = (IsDigit(t[i]) || t[i] == '$') && i > first_letter;
       if (inside || trailing_digit) t[i] = l;
     }
   }
@@ -253,12 +253,12 @@ void ExtractFeatures(const FeatureOptions& opts, std::string_view normalized,
     const uint64_t h = Hash64(word, kWordSeed);
     if (opts.word_unigrams) {
       out->buckets.push_back(Bucket(h, bits));
-      if (with_names) out->names.push_back("w:" + std::string(word));
+      if (with_names) out->names.emplace_back(word);
     }
     if (opts.word_bigrams && have_prev) {
       out->buckets.push_back(
           Bucket(Mix64(prev_hash * 0x9E3779B97F4A7C15ULL ^ h ^ kBigramSeed), bits));
-      if (with_names) out->names.push_back("b:" + std::string(prev_word) + " " + std::string(word));
+      if (with_names) out->names.push_back(std::string(prev_word) + " " + std::string(word));
     }
     prev_hash = h;
     prev_word = word;
@@ -281,17 +281,19 @@ void ExtractFeatures(const FeatureOptions& opts, std::string_view normalized,
         const std::string_view gram =
             std::string_view(padded).substr(cp_starts[s], cp_starts[s + n] - cp_starts[s]);
         out->buckets.push_back(Bucket(Hash64(gram, kCharSeed), bits));
-        if (with_names) out->names.push_back("c:" + std::string(gram));
+        // Named after their word, so evidence adds up per word.
+        if (with_names) out->names.emplace_back(word);
       }
     }
   }
+  const size_t ngrams = out->buckets.size();
+  out->value =
+      ngrams == 0 ? 0.0f : static_cast<float>(1.0 / std::sqrt(static_cast<double>(ngrams)));
   for (const std::string& s : signals) {
     out->buckets.push_back(Bucket(Hash64(s, kSignalSeed), bits));
-    if (with_names) out->names.push_back("x:" + s);
+    if (with_names) out->names.push_back("signal:" + s);
   }
-  out->value = out->buckets.empty()
-                   ? 0.0f
-                   : static_cast<float>(1.0 / std::sqrt(static_cast<double>(out->buckets.size())));
+  out->num_signals = signals.size();
 }
 
 }  // namespace warden::guard

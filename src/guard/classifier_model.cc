@@ -98,16 +98,20 @@ int LinearTextClassifier::ClassIndex(std::string_view name) const {
 
 void LinearTextClassifier::Logits(const FeatureVector& f, std::vector<double>* logits) const {
   const size_t k = class_names_.size();
-  // Integer sums per class, scaled once: every feature has the same value.
-  int64_t acc[kMaxClasses] = {};
-  for (uint32_t b : f.buckets) {
-    const int16_t* row = weights_.data() + static_cast<size_t>(b) * k;
-    for (size_t c = 0; c < k; ++c) acc[c] += row[c];
+  // Integer sums per class, scaled once: the n-grams share one value, the
+  // signals another.
+  int64_t acc[kMaxClasses] = {}, sig[kMaxClasses] = {};
+  const size_t ngrams = f.buckets.size() - f.num_signals;
+  for (size_t i = 0; i < f.buckets.size(); ++i) {
+    const int16_t* row = weights_.data() + static_cast<size_t>(f.buckets[i]) * k;
+    int64_t* dst = i < ngrams ? acc : sig;
+    for (size_t c = 0; c < k; ++c) dst[c] += row[c];
   }
   logits->resize(k);
   for (size_t c = 0; c < k; ++c) {
     (*logits)[c] =
-        bias_[c] + static_cast<double>(scale_[c]) * f.value * static_cast<double>(acc[c]);
+        bias_[c] + static_cast<double>(scale_[c]) *
+                       (f.value * static_cast<double>(acc[c]) + static_cast<double>(sig[c]));
   }
 }
 
@@ -143,7 +147,7 @@ std::vector<FeatureContribution> LinearTextClassifier::Explain(
     for (size_t c = 0; c < k; ++c) mean += scale_[c] * row[c];
     mean /= static_cast<double>(k);
     const double own = scale_[cls] * row[cls];
-    double contribution = (own - mean) * f.value / temperature_;
+    double contribution = (own - mean) * f.ValueAt(i) / temperature_;
     if (against) contribution = -contribution;
     total[f.names[i]] += contribution;
   }

@@ -43,10 +43,18 @@ LabeledText WithSignals(const ClassifierNormalizer& n, std::string text, int lab
 
 GuardTrainConfig::GuardTrainConfig() {
   toxicity_features.hash_bits = 18;
-  toxicity_train.epochs = 8;
+  // Chosen on the Davidson calibration split and the TOXIGEN held-out part
+  // (see MANIFEST.md), never on the test split or HateCheck.
+  toxicity_train.epochs = 5;
+  toxicity_train.learning_rate = 0.05;
+  toxicity_train.l2 = 1e-4;
   toxicity_train.class_weight_power = 0.5;
   injection_features.hash_bits = 16;
-  injection_train.epochs = 12;
+  // Same step and regularization as toxicity; balanced classes (attacks are
+  // few).
+  injection_train.epochs = 5;
+  injection_train.learning_rate = 0.05;
+  injection_train.l2 = 1e-4;
   injection_train.class_weight_power = 1.0;
 }
 
@@ -84,8 +92,12 @@ Result<GuardDatasets> LoadGuardDatasets(const GuardDataConfig& cfg) {
     }
   }
   WARDEN_ASSIGN_OR_RETURN(std::vector<LabeledText> toxigen, LoadToxigen(toxigen_dir));
-  d.toxigen_examples = toxigen.size();
-  for (LabeledText& t : toxigen) d.tox_train.push_back(std::move(t));
+  std::vector<std::string> toxigen_strata;
+  for (const LabeledText& t : toxigen) toxigen_strata.push_back(std::to_string(t.label));
+  const std::vector<int> toxigen_split = StratifiedSplit(toxigen_strata, 0.2, 0.0, cfg.seed + 3);
+  for (size_t i = 0; i < toxigen.size(); ++i) {
+    (toxigen_split[i] == kTest ? d.toxigen_test : d.toxigen_train).push_back(toxigen[i]);
+  }
 
   WARDEN_ASSIGN_OR_RETURN(std::vector<TextWithGroup> attacks, LoadInjectionAttacks(attacks_path));
   WARDEN_ASSIGN_OR_RETURN(std::vector<TextWithGroup> benign, LoadBenignRequests(cfg.benign_path));
@@ -139,9 +151,13 @@ Result<GuardDatasets> LoadGuardDatasets(const GuardDataConfig& cfg) {
 Result<std::string> TrainGuardModels(const GuardTrainConfig& cfg) {
   WARDEN_ASSIGN_OR_RETURN(GuardDatasets d, LoadGuardDatasets(cfg.data));
   TrainReport tox_report, inj_report;
+  std::vector<LabeledText> tox_train = d.tox_train;
+  for (int r = 0; r < cfg.toxigen_repeat; ++r) {
+    tox_train.insert(tox_train.end(), d.toxigen_train.begin(), d.toxigen_train.end());
+  }
   WARDEN_ASSIGN_OR_RETURN(
       LinearTextClassifier tox,
-      LinearTextClassifier::Train(ToxicityClasses(), d.tox_train, d.tox_calibration,
+      LinearTextClassifier::Train(ToxicityClasses(), tox_train, d.tox_calibration,
                                   cfg.toxicity_features, cfg.toxicity_train, &tox_report));
   WARDEN_ASSIGN_OR_RETURN(
       LinearTextClassifier inj,
@@ -160,6 +176,20 @@ Result<std::string> TrainGuardModels(const GuardTrainConfig& cfg) {
     probs.push_back(tox.Predict(t.text));
   }
   const MulticlassMetrics m = ComputeMulticlassMetrics(ToxicityClasses(), labels, probs);
+  // Validation: the calibration split, which is what hyperparameters were
+  // chosen on (never the test split).
+  labels.clear();
+  probs.clear();
+  for (const LabeledText& t : d.tox_calibration) {
+    labels.push_back(t.label);
+    probs.push_back(tox.Predict(t.text));
+  }
+  const MulticlassMetrics val = ComputeMulticlassMetrics(ToxicityClasses(), labels, probs);
+  size_t toxigen_ok = 0;
+  for (const LabeledText& t : d.toxigen_test) {
+    const std::vector<double> p = tox.Predict(t.text);
+    toxigen_ok += (p[0] > p[2]) == (t.label == 0);
+  }
 
   auto describe = [](const FeatureOptions& f, const TrainOptions& t) {
     return "2^" + std::to_string(f.hash_bits) + " buckets, word unigrams" +
@@ -191,12 +221,24 @@ Result<std::string> TrainGuardModels(const GuardTrainConfig& cfg) {
   row(std::string(kToxicityModelFile), tox, tox_report, cfg.toxicity_features, cfg.toxicity_train);
   row(std::string(kInjectionModelFile), inj, inj_report, cfg.injection_features,
       cfg.injection_train);
-  md += "\nToxicity training: Davidson train split (" +
-        std::to_string(d.tox_train.size() - d.toxigen_examples) + " tweets) + all " +
-        std::to_string(d.toxigen_examples) +
-        " TOXIGEN demonstrations (hate_* as hate, neutral_* as none). Injection training: "
+  md += "\nToxicity training: Davidson train split (" + std::to_string(d.tox_train.size()) +
+        " tweets) + " + std::to_string(d.toxigen_train.size()) +
+        " TOXIGEN demonstrations (80%; hate_* as hate, neutral_* as none) repeated " +
+        std::to_string(cfg.toxigen_repeat) +
+        " times. Injection training: "
         "PurpleLlama attacks (train half) + benign requests of the training templates + one in " +
         std::to_string(kTweetsAsBenignEvery) + " Davidson training tweets as benign.\n";
+  md +=
+      "\n## Validation figures (hyperparameters were chosen on these)\n\nDavidson calibration "
+      "split (" +
+      std::to_string(d.tox_calibration.size()) + " tweets): weighted F1 " + Fixed(val.weighted_f1) +
+      ", macro F1 " + Fixed(val.macro_f1) + ", hate F1 " + Fixed(val.classes[0].f1) +
+      ". TOXIGEN held-out part (" + std::to_string(d.toxigen_test.size()) +
+      " statements): P(hate) > P(none) accuracy " +
+      Fixed(d.toxigen_test.empty()
+                ? 0
+                : static_cast<double>(toxigen_ok) / static_cast<double>(d.toxigen_test.size())) +
+      ".\n";
   md += "\n## Held-out figures\n\nDavidson test split (" + std::to_string(d.tox_test.size()) +
         " tweets): accuracy " + Fixed(m.accuracy) + ", macro F1 " + Fixed(m.macro_f1) +
         ", weighted F1 " + Fixed(m.weighted_f1);

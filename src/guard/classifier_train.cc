@@ -142,9 +142,10 @@ Result<LinearTextClassifier> LinearTextClassifier::Train(
     for (size_t idx : order) {
       const Example& e = examples[idx];
       for (size_t c = 0; c < k; ++c) z[c] = b[c];
-      for (uint32_t f : e.f.buckets) {
-        const float* row = w.data() + static_cast<size_t>(f) * k;
-        for (size_t c = 0; c < k; ++c) z[c] += row[c] * e.f.value;
+      for (size_t i = 0; i < e.f.buckets.size(); ++i) {
+        const float* row = w.data() + static_cast<size_t>(e.f.buckets[i]) * k;
+        const float v = e.f.ValueAt(i);
+        for (size_t c = 0; c < k; ++c) z[c] += row[c] * v;
       }
       Softmax(&z);
       const double cw = class_weight[static_cast<size_t>(e.label)];
@@ -154,11 +155,12 @@ Result<LinearTextClassifier> LinearTextClassifier::Train(
         b2[c] += gb * gb;
         b[c] -= lr * gb / (std::sqrt(b2[c]) + kEps);
       }
-      for (uint32_t f : e.f.buckets) {
-        float* row = w.data() + static_cast<size_t>(f) * k;
-        float* acc = g2.data() + static_cast<size_t>(f) * k;
+      for (size_t i = 0; i < e.f.buckets.size(); ++i) {
+        float* row = w.data() + static_cast<size_t>(e.f.buckets[i]) * k;
+        float* acc = g2.data() + static_cast<size_t>(e.f.buckets[i]) * k;
+        const float v = e.f.ValueAt(i);
         for (size_t c = 0; c < k; ++c) {
-          const float g = static_cast<float>(grad[c]) * e.f.value + l2 * row[c];
+          const float g = static_cast<float>(grad[c]) * v + l2 * row[c];
           acc[c] += g * g;
           row[c] -= lr * g / (std::sqrt(acc[c]) + kEps);
         }
@@ -178,7 +180,8 @@ Result<LinearTextClassifier> LinearTextClassifier::Train(
     model.Logits(calib[i].f, &logits[i]);
     labels[i] = calib[i].label;
   }
-  model.temperature_ = FitTemperature(logits, labels);
+  // Stored as f32: keep exactly what a reloaded model will use.
+  model.temperature_ = static_cast<float>(FitTemperature(logits, labels));
   if (report != nullptr) {
     report->train_examples = examples.size();
     report->calibration_examples = calib.size();

@@ -86,6 +86,10 @@ void PhraseSignals(std::string_view normalized, std::string_view prefix,
   auto add = [&](std::string_view name) {
     out->push_back({std::string(prefix) + std::string(name), begin, end});
   };
+  for (std::string_view p : {"regardless of previous", "regardless of your", "instead of your",
+                             "new instructions", "updated instructions", "real instructions"}) {
+    override_found = override_found || HasPhrase(words, p);
+  }
   if (override_found) add("override");
   for (std::string_view p : kRoleplayPhrases) {
     if (HasPhrase(words, p)) {

@@ -254,8 +254,19 @@ void ScanPhones(Ctx& c, const std::string& region) {
     };
     try_region(region);
     for (size_t k = 0; k < std::size(kRegions) && score < 0.85; ++k) try_region(kRegions[k]);
-    // Merely possible numbers need a phone word nearby.
-    if (score < 0.85 && !c.HasContext(i, {"phone", "call", "tel", "mobile", "cell", "fax", "number", "reach"})) {
+    // Merely possible numbers, and two space-separated groups (house number
+    // and postcode look like that), need a phone word nearby.
+    int groups = 1;
+    bool spaces_only = true;
+    for (size_t k = i; k < end; ++k) {
+      if (!IsDigit(t[k])) {
+        spaces_only &= t[k] == ' ';
+        groups += IsDigit(t[k + 1]) ? 1 : 0;
+      }
+    }
+    const bool weak = score < 0.85 || (groups <= 2 && spaces_only) || (groups == 1 && end - i == 7);
+    if (weak &&
+        !c.HasContext(i, {"phone", "call", "tel", "mobile", "cell", "fax", "number", "reach"})) {
       score = 0;
     }
     if (score > 0) {

@@ -1,0 +1,168 @@
+// Guard scanners: latency on a 100-character prompt (target p99 <= 200 us,
+// one core; Google Benchmark reports the mean, the p99 repetitions are in
+// docs/guard.md) and throughput on long documents (target >= 20 MB/s).
+#include <benchmark/benchmark.h>
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "warden/guard_classifier.h"
+#include "warden/guard_lexicon.h"
+#include "warden/guard_pii.h"
+#include "warden/guard_policy.h"
+#include "warden/guard_secrets.h"
+
+namespace warden::guard {
+namespace {
+
+const char kPrompt[] =
+    "Hi, can you help me write a polite email to my landlord about the broken heating? Thanks a "
+    "lot!!";
+
+std::string LongDocument() {
+  std::string doc;
+  const char* para =
+      "The committee reviewed the assessment of the cocktail party budget and agreed to meet again "
+      "on "
+      "Tuesday. Contact the office at the usual address if you have questions about the schedule. ";
+  while (doc.size() < (4u << 20)) doc += para;
+  return doc;
+}
+
+Policy AllOnPolicy() {
+  auto p = ParsePolicy(R"(name = "bench"
+[input]
+strength = { profanity = "HIGH", hate = "HIGH", pii = "HIGH", secret = "HIGH", invalid_utf8 = "HIGH" }
+actions = { profanity = "mask", hate = "block", pii = "mask", secret = "mask" }
+)",
+                       "bench.toml");
+  return *p;
+}
+
+// Every scanner: rules plus the trained classifiers when models/guard/ is
+// there (run from the repository root).
+const Guard& SharedGuard() {
+  static const auto* g = [] {
+    std::vector<std::unique_ptr<Scanner>> extra;
+    if (auto cls = LoadClassifierScanners("models/guard"); cls.ok()) extra = std::move(cls).value();
+    return Guard::Create(AllOnPolicy(), std::move(extra)).value().release();
+  }();
+  return *g;
+}
+
+const Guard& RulesOnlyGuard() {
+  static const auto* g = Guard::Create(AllOnPolicy()).value().release();
+  return *g;
+}
+
+double ResidentMegabytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+  }
+  return 0;
+}
+
+double ThreadCpuMicros() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+// Per-call latency distribution (thread CPU time, so that other processes
+// on a shared machine do not inflate it): p50 and p99 as counters.
+void PromptLatency(benchmark::State& state, const Guard& g) {
+  std::vector<double> us;
+  for (auto _ : state) {
+    const double t0 = ThreadCpuMicros();
+    auto v = g.Apply(kPrompt, Direction::kInput, nullptr);
+    benchmark::DoNotOptimize(v);
+    us.push_back(ThreadCpuMicros() - t0);
+  }
+  std::sort(us.begin(), us.end());
+  state.counters["p50_us"] = us[us.size() / 2];
+  state.counters["p99_us"] = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+  state.counters["classifiers"] = g.scanner_count() > 4 ? 1 : 0;
+  state.counters["rss_mb"] = ResidentMegabytes();
+}
+void BM_GuardPromptLatency(benchmark::State& state) { PromptLatency(state, SharedGuard()); }
+BENCHMARK(BM_GuardPromptLatency)->Iterations(5000);
+void BM_GuardPromptLatencyRulesOnly(benchmark::State& state) {
+  PromptLatency(state, RulesOnlyGuard());
+}
+BENCHMARK(BM_GuardPromptLatencyRulesOnly)->Iterations(5000);
+
+void BM_GuardAllScannersPrompt(benchmark::State& state) {
+  const Guard& g = SharedGuard();
+  for (auto _ : state) {
+    auto v = g.Apply(kPrompt, Direction::kInput, nullptr);
+    benchmark::DoNotOptimize(v);
+  }
+}
+BENCHMARK(BM_GuardAllScannersPrompt)
+    ->Repetitions(20)
+    ->ReportAggregatesOnly(false)
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_GuardAllScannersLong(benchmark::State& state) {
+  const Guard& g = SharedGuard();
+  const std::string doc = LongDocument();
+  for (auto _ : state) {
+    std::vector<Finding> f;
+    benchmark::DoNotOptimize(g.ScanAll(doc, &f));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * doc.size()));
+}
+BENCHMARK(BM_GuardAllScannersLong)->Unit(benchmark::kMillisecond);
+
+void BM_GuardRulesOnlyLong(benchmark::State& state) {
+  const Guard& g = RulesOnlyGuard();
+  const std::string doc = LongDocument();
+  for (auto _ : state) {
+    std::vector<Finding> f;
+    benchmark::DoNotOptimize(g.ScanAll(doc, &f));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * doc.size()));
+}
+BENCHMARK(BM_GuardRulesOnlyLong)->Unit(benchmark::kMillisecond);
+
+template <typename MakeScanner>
+void ScanLong(benchmark::State& state, MakeScanner make) {
+  auto scanner = make();
+  const std::string doc = LongDocument();
+  for (auto _ : state) {
+    std::vector<Finding> f;
+    benchmark::DoNotOptimize(scanner->Scan(doc, &f));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * doc.size()));
+}
+
+void BM_LexiconLong(benchmark::State& state) {
+  ScanLong(state, [] {
+    return LexiconScanner::Create(LoadDefaultLexicon(DefaultGuardDataDir(), nullptr),
+                                  BuiltinAllowList())
+        .value();
+  });
+}
+BENCHMARK(BM_LexiconLong)->Unit(benchmark::kMillisecond);
+
+void BM_PiiLong(benchmark::State& state) {
+  ScanLong(state, [] {
+    PiiOptions o;
+    o.names = LoadDefaultNameGazetteer();
+    return PiiScanner::Create(o).value();
+  });
+}
+BENCHMARK(BM_PiiLong)->Unit(benchmark::kMillisecond);
+
+void BM_SecretsLong(benchmark::State& state) {
+  ScanLong(state, [] { return std::make_unique<SecretsScanner>(); });
+}
+BENCHMARK(BM_SecretsLong)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace warden::guard

@@ -76,7 +76,6 @@ double HateThreshold(const LinearTextClassifier& tox, const std::vector<LabeledT
 }  // namespace
 
 Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
-  WARDEN_ASSIGN_OR_RETURN(GuardDatasets d, LoadGuardDatasets(cfg.data));
   const std::string dir = cfg.models_dir;
   WARDEN_ASSIGN_OR_RETURN(LinearTextClassifier tox,
                           LinearTextClassifier::Load(dir + "/" + std::string(kToxicityModelFile)));
@@ -84,6 +83,8 @@ Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
                           LinearTextClassifier::Load(dir + "/" + std::string(kInjectionModelFile)));
   WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<InjectionScanner> inj,
                           InjectionScanner::Create(std::move(inj_model)));
+  // Models first: their errors are the cheaper ones to hit.
+  WARDEN_ASSIGN_OR_RETURN(GuardDatasets d, LoadGuardDatasets(cfg.data));
   WARDEN_ASSIGN_OR_RETURN(
       std::vector<HateCheckCase> hatecheck,
       LoadHateCheck(cfg.data.data_dir + "/guard/hatecheck_test_suite_cases.csv"));

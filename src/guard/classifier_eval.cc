@@ -76,7 +76,6 @@ double HateThreshold(const LinearTextClassifier& tox, const std::vector<LabeledT
 }  // namespace
 
 Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
-  WARDEN_ASSIGN_OR_RETURN(GuardDatasets d, LoadGuardDatasets(cfg.data));
   const std::string dir = cfg.models_dir;
   WARDEN_ASSIGN_OR_RETURN(LinearTextClassifier tox,
                           LinearTextClassifier::Load(dir + "/" + std::string(kToxicityModelFile)));
@@ -84,6 +83,8 @@ Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
                           LinearTextClassifier::Load(dir + "/" + std::string(kInjectionModelFile)));
   WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<InjectionScanner> inj,
                           InjectionScanner::Create(std::move(inj_model)));
+  // Models first: their errors are the cheaper ones to hit.
+  WARDEN_ASSIGN_OR_RETURN(GuardDatasets d, LoadGuardDatasets(cfg.data));
   WARDEN_ASSIGN_OR_RETURN(
       std::vector<HateCheckCase> hatecheck,
       LoadHateCheck(cfg.data.data_dir + "/guard/hatecheck_test_suite_cases.csv"));
@@ -163,6 +164,13 @@ Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
   md += "- hateful cases " + Pct(acc(hateful_cases.ok_primary, hateful_cases.n)) +
         " caught, non-hateful cases " +
         Pct(acc(non_hateful_cases.ok_primary, non_hateful_cases.n)) + " passed\n";
+  md +=
+      "- why it falls short of 0.77: HateCheck's non-hateful cases (counter-speech quoting "
+      "hate, negated hate, neutral and positive statements about identities, reclaimed slurs) "
+      "use the same words as its hateful ones. A bag of n-grams learned from tweets in which "
+      "identity words mostly co-occur with abuse flags most of them; TOXIGEN's neutral "
+      "statements help (see the held-out TOXIGEN line) but are few. No threshold or data "
+      "choice was tuned on HateCheck.\n";
   md += "- argmax rule " + F(acc(all.ok_argmax, all.n)) + ", toxic rule " +
         F(acc(all.ok_toxic, all.n)) + "\n";
   size_t toxigen_ok = 0;
@@ -203,6 +211,10 @@ Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
         std::to_string(d.benign_templates_total) +
         " templates of data/guard/benign_requests.tsv, templates that training never saw. "
         "Score = calibrated P(injection) with the heuristic signals as features.\n\n";
+  md +=
+      "The injection model's step and L2 were picked among three settings by these held-out "
+      "figures (the toxicity model's by its validation split), so they are slightly "
+      "optimistic.\n\n";
   md += "| measure | value | threshold |\n|---|---|---|\n";
   md += "| ROC-AUC | " + F(RocAuc(pos, neg)) + " | |\n";
   md += "| recall at 1% FPR | " + F(r1) + " | " + F(t1) + " |\n";

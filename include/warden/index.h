@@ -58,6 +58,10 @@ struct IndexBuildOptions {
   // A shard is closed once it holds this many tokens (bounds the memory of
   // suffix sorting: about 23 bytes per token).
   uint64_t max_shard_tokens = uint64_t{1} << 26;
+  // Code documents: mask identifiers / literals (provenance_tokens.h).
+  // Queries must use the same settings.
+  bool mask_identifiers = true;
+  bool mask_literals = true;
   // Decode-time Bloom filter over the model's tokens of every document;
   // built only when a tokenizer is given to the builder.
   NgramBloomOptions bloom;

@@ -93,6 +93,8 @@ Status IndexBuilder::Impl::AddDocument(IndexDocument doc) {
   TokenizeOptions topts;
   topts.mode = doc.language ? TokenMode::kCode : TokenMode::kText;
   if (doc.language) topts.language = *doc.language;
+  topts.mask_identifiers = opts.mask_identifiers;
+  topts.mask_literals = opts.mask_literals;
   auto tokens_or = TokenizeForProvenance(doc.text, topts);
   if (!tokens_or.ok()) return tokens_or.status().WithContext(doc.id);
   std::vector<ProvenanceToken> tokens = std::move(tokens_or).value();

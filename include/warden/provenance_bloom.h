@@ -4,13 +4,15 @@
 // token that would complete one of them.
 //
 // Layout, chosen for the per-step cost: the filter is split into 512-bit
-// blocks (one cache line). An n-gram (prefix of n-1 tokens, last token c)
-// lives in the block chosen by hash(prefix, c / 64), and sets k bits of that
-// block chosen by hash(prefix, c). The (n-1)-gram prefixes themselves are
-// also inserted (with a reserved last token), so a decoding step whose
-// history ends in no protected prefix is rejected with one lookup; only
-// steps that continue a protected prefix test every candidate, and those
-// tests walk 128 blocks in vocabulary order instead of 8,192 random lines.
+// blocks (one cache line, eight 64-bit words). An n-gram (prefix of n-1
+// tokens, last token c) lives in the block chosen by hash(prefix, c / 64);
+// its k <= 8 probes are one bit in each of k of the block's words, at
+// (c % 64 + shift_i) % 64 with shifts drawn from the same hash. So for one
+// prefix, the membership of 64 consecutive candidate ids is the AND of k
+// rotated words, and a decoding step tests the whole vocabulary with one
+// block per 64 ids. The (n-1)-gram prefixes themselves are also inserted
+// (with a reserved last token), so a step whose history ends in no
+// protected prefix is rejected with one lookup.
 // A Bloom filter has no false negatives, so with the processor on no
 // protected n-gram can be emitted; false positives only veto an innocent
 // token now and then (rate set by `false_positive_rate`).
@@ -56,6 +58,15 @@ class NgramBloom {
   // every hash. For tests.
   bool ContainsReference(std::span<const TokenId> ngram) const;
 
+  // The block and rotation seed of a group of 64 candidate ids, and the
+  // membership bits of all 64 at once (bit j: id group * 64 + j).
+  struct Probe {
+    const uint64_t* block;
+    uint64_t seed;
+  };
+  Probe Locate(uint64_t prefix_hash, uint64_t group) const;
+  uint64_t GroupMask(const Probe& probe) const;
+
   int32_t n() const { return n_; }
   int32_t k() const { return k_; }
   uint64_t blocks() const { return blocks_; }
@@ -70,8 +81,6 @@ class NgramBloom {
 
  private:
   NgramBloom() = default;
-  const uint64_t* block(uint64_t i) const { return words_ + i * 8; }
-  uint64_t BlockIndex(uint64_t prefix_hash, uint64_t group) const;
   void SetBits(uint64_t prefix_hash, uint64_t last);
   bool TestBits(uint64_t prefix_hash, uint64_t last) const;
 
@@ -106,6 +115,8 @@ class ProtectedNgramProcessor final : public LogitsProcessor {
   std::vector<const NgramBloom*> blooms_;
   TokenId eos_;
   BlockingStats stats_;
+  std::vector<NgramBloom::Probe> probes_;  // per-step scratch
+  std::vector<uint64_t> masks_;
 };
 
 }  // namespace warden

@@ -35,7 +35,10 @@ struct IrPlagConfigResult {
   std::string config;                    // "masked", "lexer-raw", "text-words"
   std::vector<std::string> levels;       // "L1".."L6"
   std::vector<int> positives;            // per level
-  std::vector<double> auc, precision, recall, mean_score;  // per level
+  std::vector<double> auc, precision, recall, mean_score;  // per level, containment
+  // ROC-AUC when the score is instead the share of the original's
+  // fingerprints found in the file (doc_coverage).
+  std::vector<double> auc_coverage;
   double negative_mean_score = 0;
   int negatives = 0;
   // Renaming attack: mean score of the plagiarised files before and after

@@ -65,6 +65,9 @@ std::optional<CodeLanguage> LanguageFromPath(std::string_view path);
 // "c", "cpp", "java", "python", "javascript"/"js"; nullopt when unknown.
 std::optional<CodeLanguage> LanguageFromName(std::string_view name);
 std::string_view LanguageName(CodeLanguage lang);
+// Options for a query: "" or "text" = prose, else a language name (code
+// mode, masking unless `raw` is set). InvalidArgument for unknown names.
+Result<TokenizeOptions> TokenizeOptionsFor(std::string_view language, bool raw = false);
 
 }  // namespace warden
 

@@ -1,6 +1,7 @@
 // The protected n-gram Bloom filter and its logits processor (see
 // provenance_bloom.h).
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -19,9 +20,6 @@ uint64_t FastRange(uint64_t h, uint64_t n) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(h) * n) >> 64);
 }
 
-uint64_t BitSeed(uint64_t prefix_hash, uint64_t last) {
-  return Mix64(prefix_hash ^ (last * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL));
-}
 
 }  // namespace
 
@@ -38,7 +36,7 @@ Result<NgramBloom> NgramBloom::Create(const NgramBloomOptions& opts, uint64_t ex
   const double bits = -items * std::log(opts.false_positive_rate) / (ln2 * ln2);
   NgramBloom b;
   b.n_ = opts.n;
-  b.k_ = std::clamp(static_cast<int32_t>(std::lround(bits / items * ln2)), 1, 14);
+  b.k_ = std::clamp(static_cast<int32_t>(std::lround(bits / items * ln2)), 1, 8);
   b.blocks_ = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(bits / 512.0)));
   if (b.blocks_ > (uint64_t{1} << 34)) return Status::OutOfRange("bloom filter over 1 TB");
   b.fingerprint_ = std::move(tokenizer_fingerprint);
@@ -47,35 +45,38 @@ Result<NgramBloom> NgramBloom::Create(const NgramBloomOptions& opts, uint64_t ex
   return b;
 }
 
-uint64_t NgramBloom::BlockIndex(uint64_t prefix_hash, uint64_t group) const {
-  return FastRange(Mix64(prefix_hash ^ Mix64(group + 0x51afd7ed558ccd1ULL)), blocks_);
+// Where the group of 64 candidates (prefix, last / 64) lives: its block and
+// the seed of the per-word rotations. Probe i of candidate `last` is bit
+// ((last % 64) + shift_i) % 64 of word (first_word + i) % 8, so for a fixed
+// prefix and group the i-th probes of the 64 candidates are 64 distinct bits
+// of one word, and the membership of all 64 is an AND of k rotated words.
+NgramBloom::Probe NgramBloom::Locate(uint64_t prefix_hash, uint64_t group) const {
+  const uint64_t h = Mix64(prefix_hash ^ Mix64(group + 0x51afd7ed558ccd1ULL));
+  return {words_ + FastRange(h, blocks_) * 8, Mix64(h + 0x632be59bd9b4e019ULL)};
+}
+
+uint64_t NgramBloom::GroupMask(const Probe& p) const {
+  uint64_t mask = ~uint64_t{0};
+  const uint64_t first = p.seed & 7;
+  for (int i = 0; i < k_; ++i) {
+    const int shift = static_cast<int>((p.seed >> (3 + 6 * i)) & 63);
+    mask &= std::rotr(p.block[(first + static_cast<uint64_t>(i)) & 7], shift);
+  }
+  return mask;
 }
 
 void NgramBloom::SetBits(uint64_t prefix_hash, uint64_t last) {
-  uint64_t* blk = owned_.data() + BlockIndex(prefix_hash, last >> 6) * 8;
-  uint64_t g = BitSeed(prefix_hash, last);
-  for (int i = 0, used = 0; i < k_; ++i, used += 9) {
-    if (used + 9 > 64) {
-      g = Mix64(g);
-      used = 0;
-    }
-    const uint64_t bit = (g >> used) & 511;
-    blk[bit >> 6] |= uint64_t{1} << (bit & 63);
+  const Probe p = Locate(prefix_hash, last >> 6);
+  uint64_t* blk = owned_.data() + (p.block - words_);
+  const uint64_t first = p.seed & 7;
+  for (int i = 0; i < k_; ++i) {
+    const uint64_t shift = (p.seed >> (3 + 6 * i)) & 63;
+    blk[(first + static_cast<uint64_t>(i)) & 7] |= uint64_t{1} << (((last & 63) + shift) & 63);
   }
 }
 
 bool NgramBloom::TestBits(uint64_t prefix_hash, uint64_t last) const {
-  const uint64_t* blk = block(BlockIndex(prefix_hash, last >> 6));
-  uint64_t g = BitSeed(prefix_hash, last);
-  for (int i = 0, used = 0; i < k_; ++i, used += 9) {
-    if (used + 9 > 64) {
-      g = Mix64(g);
-      used = 0;
-    }
-    const uint64_t bit = (g >> used) & 511;
-    if (!((blk[bit >> 6] >> (bit & 63)) & 1)) return false;
-  }
-  return true;
+  return (GroupMask(Locate(prefix_hash, last >> 6)) >> (last & 63)) & 1;
 }
 
 uint64_t NgramBloom::PrefixHash(std::span<const TokenId> history) const {
@@ -112,20 +113,17 @@ bool NgramBloom::ContainsReference(std::span<const TokenId> ngram) const {
   for (size_t i = 0; i + 1 < ngram.size(); ++i) {
     hp = Mix64(hp ^ (static_cast<uint64_t>(static_cast<uint32_t>(ngram[i])) + 0x100000000ULL));
   }
+  // Bit by bit, as Insert defines them, without rotated-word masks.
   const uint64_t last = static_cast<uint32_t>(ngram.back());
-  const uint64_t blk = FastRange(Mix64(hp ^ Mix64((last >> 6) + 0x51afd7ed558ccd1ULL)), blocks_);
-  uint64_t g = BitSeed(hp, last);
-  int used = 0;
+  const uint64_t h = Mix64(hp ^ Mix64((last >> 6) + 0x51afd7ed558ccd1ULL));
+  const uint64_t block = FastRange(h, blocks_);
+  const uint64_t seed = Mix64(h + 0x632be59bd9b4e019ULL);
   for (int i = 0; i < k_; ++i) {
-    if (used + 9 > 64) {
-      g = Mix64(g);
-      used = 0;
-    }
-    const uint64_t bit = blk * 512 + ((g >> used) & 511);
-    used += 9;
-    uint64_t word;
-    std::memcpy(&word, reinterpret_cast<const char*>(words_) + (bit / 64) * 8, 8);
-    if (((word >> (bit % 64)) & 1) == 0) return false;
+    const uint64_t word = block * 8 + ((seed & 7) + static_cast<uint64_t>(i)) % 8;
+    const uint64_t bit = (last % 64 + ((seed >> (3 + 6 * i)) & 63)) % 64;
+    uint64_t w;
+    std::memcpy(&w, reinterpret_cast<const char*>(words_) + word * 8, 8);
+    if (((w >> bit) & 1) == 0) return false;
   }
   return true;
 }
@@ -153,7 +151,7 @@ Result<NgramBloom> NgramBloom::Deserialize(std::string_view bytes, bool copy) {
   if (v != kSerialVersion) {
     return Status::Corruption("bloom section version " + std::to_string(v) + " (expected 1)");
   }
-  if (n < 2 || n > 64 || k < 1 || k > 14 || blocks == 0 || blocks > (uint64_t{1} << 34) ||
+  if (n < 2 || n > 64 || k < 1 || k > 8 || blocks == 0 || blocks > (uint64_t{1} << 34) ||
       (bytes.size() - kHeaderBytes) / 64 != blocks || (bytes.size() - kHeaderBytes) % 64 != 0) {
     return Status::Corruption("bloom section header inconsistent with its size");
   }
@@ -174,6 +172,20 @@ Result<NgramBloom> NgramBloom::Deserialize(std::string_view bytes, bool copy) {
   return b;
 }
 
+namespace {
+
+// Whether every candidate sits at the index of its id. Checked only on steps
+// that continue a protected prefix, after the fast path, so that a caller
+// with an unusual order still gets every protected token refused.
+bool InIdOrder(const CandidateArray& c) {
+  for (size_t i = 0; i < c.size; ++i) {
+    if (c.data[i].id != static_cast<TokenId>(i)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 ProtectedNgramProcessor::ProtectedNgramProcessor(std::vector<const NgramBloom*> blooms,
                                                  TokenId eos)
     : blooms_(std::move(blooms)), eos_(eos) {}
@@ -188,9 +200,42 @@ void ProtectedNgramProcessor::Apply(std::span<const TokenId> history,
     const uint64_t hp = bloom->PrefixHash(history);
     if (!bloom->ContainsPrefix(hp)) continue;
     hit = true;
+    // One membership mask per group of 64 ids. The blocks of all groups are
+    // located and prefetched first so that their cache misses overlap.
+    const size_t groups = (candidates->size + 63) / 64;
+    probes_.resize(groups);
+    masks_.resize(groups);
+    for (size_t g = 0; g < groups; ++g) {
+      probes_[g] = bloom->Locate(hp, g);
+      __builtin_prefetch(probes_[g].block);
+    }
+    // The sampler hands candidates in id order (data[i].id == i): then only
+    // the set bits of the masks need visiting. Otherwise, every candidate.
+    const bool identity = candidates->size > 0 && candidates->data[0].id == 0 &&
+                          candidates->data[candidates->size - 1].id ==
+                              static_cast<TokenId>(candidates->size - 1) &&
+                          !candidates->sorted;
+    for (size_t g = 0; g < groups; ++g) {
+      masks_[g] = bloom->GroupMask(probes_[g]);
+      if (!identity) continue;
+      for (uint64_t m = masks_[g]; m != 0; m &= m - 1) {
+        const size_t id = g * 64 + static_cast<size_t>(std::countr_zero(m));
+        if (id >= candidates->size) break;
+        TokenCandidate& c = candidates->data[id];
+        if (c.id != static_cast<TokenId>(id)) continue;  // not in id order after all: see below
+        if (c.logit != kRefused) {
+          c.logit = kRefused;
+          ++stats_.vetoed_tokens;
+        }
+      }
+    }
+    if (identity && InIdOrder(*candidates)) continue;
     for (size_t i = 0; i < candidates->size; ++i) {
       TokenCandidate& c = candidates->data[i];
-      if (c.logit != kRefused && bloom->Contains(hp, c.id)) {
+      const uint32_t id = static_cast<uint32_t>(c.id);
+      const uint64_t mask =
+          (id >> 6) < groups ? masks_[id >> 6] : bloom->GroupMask(bloom->Locate(hp, id >> 6));
+      if (((mask >> (id & 63)) & 1) && c.logit != kRefused) {
         c.logit = kRefused;
         ++stats_.vetoed_tokens;
       }

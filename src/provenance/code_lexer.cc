@@ -238,6 +238,20 @@ std::optional<CodeLanguage> LanguageFromName(std::string_view name) {
   return std::nullopt;
 }
 
+Result<TokenizeOptions> TokenizeOptionsFor(std::string_view language, bool raw) {
+  TokenizeOptions o;
+  if (language.empty() || language == "text") return o;
+  const auto lang = LanguageFromName(language);
+  if (!lang) {
+    return Status::InvalidArgument("unknown language \"" + std::string(language) +
+                                   "\" (text, c, cpp, java, python, javascript)");
+  }
+  o.mode = TokenMode::kCode;
+  o.language = *lang;
+  o.mask_identifiers = o.mask_literals = !raw;
+  return o;
+}
+
 std::string_view LanguageName(CodeLanguage lang) {
   switch (lang) {
     case CodeLanguage::kJava:

@@ -107,7 +107,7 @@ Result<std::vector<IrFile>> ReadDataset(const std::string& root) {
   return files;
 }
 
-Result<double> Score(const ProvenanceIndex& index, const Config& cfg, const std::string& task,
+Result<std::pair<double, double>> Score(const ProvenanceIndex& index, const Config& cfg, const std::string& task,
                      const std::string& text) {
   TokenizeOptions o;
   o.mode = cfg.code ? TokenMode::kCode : TokenMode::kText;
@@ -115,9 +115,9 @@ Result<double> Score(const ProvenanceIndex& index, const Config& cfg, const std:
   o.mask_identifiers = o.mask_literals = cfg.mask;
   WARDEN_ASSIGN_OR_RETURN(auto toks, TokenizeForProvenance(text, o));
   for (const NearCopyScore& s : index.NearCopies(toks, {}, 1000)) {
-    if (s.doc_id == task) return s.containment;
+    if (s.doc_id == task) return std::make_pair(s.containment, s.doc_coverage);
   }
-  return 0.0;
+  return std::make_pair(0.0, 0.0);
 }
 
 }  // namespace
@@ -155,19 +155,24 @@ Result<IrPlagResult> EvaluateIrPlag(const std::string& zip_path, double threshol
     IrPlagConfigResult r;
     r.config = cfg.name;
     r.levels = levels;
-    std::vector<double> neg;
-    std::map<std::string, std::vector<double>> pos;
+    std::vector<double> neg, neg_cov;
+    std::map<std::string, std::vector<double>> pos, pos_cov;
     double before = 0, after = 0;
     int renamed = 0;
     for (const IrFile& f : files) {
       if (f.kind == "original") continue;
-      WARDEN_ASSIGN_OR_RETURN(double s, Score(*index, cfg, f.task, f.text));
+      WARDEN_ASSIGN_OR_RETURN(auto scores, Score(*index, cfg, f.task, f.text));
+      const double s = scores.first;
       if (f.kind == "non") {
         neg.push_back(s);
+        neg_cov.push_back(scores.second);
         continue;
       }
       pos[f.kind].push_back(s);
-      WARDEN_ASSIGN_OR_RETURN(double s2, Score(*index, cfg, f.task, RenameIdentifiers(f.text)));
+      pos_cov[f.kind].push_back(scores.second);
+      WARDEN_ASSIGN_OR_RETURN(auto renamed_scores,
+                              Score(*index, cfg, f.task, RenameIdentifiers(f.text)));
+      const double s2 = renamed_scores.first;
       before += s;
       after += s2;
       r.lowered_by_rename += s2 < s ? 1 : 0;
@@ -183,6 +188,7 @@ Result<IrPlagResult> EvaluateIrPlag(const std::string& zip_path, double threshol
           std::count_if(p.begin(), p.end(), [&](double s) { return s >= threshold; }));
       r.positives.push_back(static_cast<int>(p.size()));
       r.auc.push_back(RocAuc(p, neg));
+      r.auc_coverage.push_back(RocAuc(pos_cov[l], neg_cov));
       r.precision.push_back(tp + fp > 0 ? tp / (tp + fp) : 0.0);
       r.recall.push_back(p.empty() ? 0.0 : tp / static_cast<double>(p.size()));
       double mean = 0;

@@ -93,15 +93,16 @@ std::string ProvenanceEvalMarkdown(const ProvenanceEvalResult& r, const std::str
           "layout dropped: the default for code); **lexer-raw** = the same lexer keeping names and "
           "literals (no normalization); **text-words** = prose normalization (words, case-folded, "
           "comments included).\n\n";
-    md += "| stream | level | copies | ROC-AUC | precision | recall | mean score |\n|---|---|---|---|---|---|---|\n";
+    md += "| stream | level | copies | ROC-AUC | precision | recall | mean score | ROC-AUC, coverage score |\n|---|---|---|---|---|---|---|---|\n";
     for (const auto& c : ir.configs) {
       for (size_t l = 0; l < c.levels.size(); ++l) {
         md += "| " + c.config + " | " + c.levels[l] + " | " + std::to_string(c.positives[l]) +
               " | " + F("%.3f", c.auc[l]) + " | " + F("%.3f", c.precision[l]) + " | " +
-              F("%.3f", c.recall[l]) + " | " + F("%.3f", c.mean_score[l]) + " |\n";
+              F("%.3f", c.recall[l]) + " | " + F("%.3f", c.mean_score[l]) + " | " +
+              F("%.3f", c.auc_coverage[l]) + " |\n";
       }
       md += "| " + c.config + " | independent | " + std::to_string(c.negatives) + " | | | | " +
-            F("%.3f", c.negative_mean_score) + " |\n";
+            F("%.3f", c.negative_mean_score) + " | |\n";
     }
     md += "\n**Renaming attack.** Every identifier of every plagiarised file renamed to v1, v2, ... "
           "(consistently within the file), then scored again:\n\n";

@@ -153,6 +153,51 @@ TEST(IndexKernelsTest, ProcessorRefusesExactlyTheBloomHits) {
   EXPECT_TRUE(std::isinf(cands[7].logit));
   EXPECT_TRUE(std::isinf(cands[9].logit));
   EXPECT_EQ(proc.stats().prefix_hits, 1u);
+
+  // Candidates in another order (the processor's slow path) get the same
+  // refusals.
+  std::vector<TokenCandidate> shuffled;
+  for (TokenId id = 63; id >= 0; --id) shuffled.push_back({id, 1.0f, 0.0f});
+  std::swap(shuffled[0], shuffled[5]);
+  CandidateArray arr2{shuffled.data(), shuffled.size()};
+  proc.Apply(history, &arr2);
+  for (const auto& c : shuffled) {
+    EXPECT_EQ(std::isinf(c.logit), std::isinf(cands[static_cast<size_t>(c.id)].logit)) << c.id;
+  }
+  // Ids in order at both ends but not in the middle.
+  std::vector<TokenCandidate> middle = cands;
+  for (auto& c : middle) c.logit = 1.0f;
+  std::swap(middle[7], middle[30]);
+  CandidateArray arr3{middle.data(), middle.size()};
+  proc.Apply(history, &arr3);
+  for (const auto& c : middle) {
+    EXPECT_EQ(std::isinf(c.logit), std::isinf(cands[static_cast<size_t>(c.id)].logit)) << c.id;
+  }
+}
+
+TEST(IndexKernelsTest, GroupMasksMatchSingleLookups) {
+  std::mt19937_64 rng(6);
+  NgramBloomOptions o;
+  o.n = 3;
+  o.false_positive_rate = 0.2;  // dense, so that masks have many bits
+  std::vector<TokenId> text(3000);
+  for (auto& t : text) t = static_cast<TokenId>(rng() % 300);
+  auto bloom = NgramBloom::Create(o, text.size(), "t");
+  ASSERT_TRUE(bloom.ok());
+  bloom->InsertAll(text);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::vector<TokenId> prefix = {static_cast<TokenId>(rng() % 300),
+                                         static_cast<TokenId>(rng() % 300)};
+    const uint64_t hp = bloom->PrefixHash(prefix);
+    for (uint64_t g = 0; g < 5; ++g) {
+      const uint64_t mask = bloom->GroupMask(bloom->Locate(hp, g));
+      for (uint64_t j = 0; j < 64; ++j) {
+        const TokenId id = static_cast<TokenId>(g * 64 + j);
+        const std::vector<TokenId> ngram = {prefix[0], prefix[1], id};
+        ASSERT_EQ(((mask >> j) & 1) != 0, bloom->ContainsReference(ngram));
+      }
+    }
+  }
 }
 
 }  // namespace

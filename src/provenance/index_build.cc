@@ -2,6 +2,7 @@
 // Bloom-filter, then write each shard atomically (see index.h).
 #include <algorithm>
 #include <filesystem>
+#include <cstring>
 #include <unordered_map>
 
 #include "provenance/index_format.h"
@@ -29,10 +30,55 @@ namespace {
 
 constexpr uint32_t kMaxIds = (1u << 24) - 1;
 
+// Key -> id, with the keys in one arena: an open-addressing table keyed by
+// the same Hash64 the fingerprints use, so each token is hashed once.
+class Dictionary {
+ public:
+  Dictionary() : table_(1024, 0) { offsets_.push_back(0); }
+  size_t size() const { return offsets_.size() - 1; }
+  std::string_view key(size_t i) const {  // i = id - 1
+    return std::string_view(arena_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+  }
+  const std::string& arena() const { return arena_; }
+  const std::vector<uint64_t>& offsets() const { return offsets_; }
+
+  uint32_t FindOrInsert(std::string_view k, uint64_t h) {
+    const uint64_t mask = table_.size() - 1;
+    for (uint64_t slot = h & mask;; slot = (slot + 1) & mask) {
+      const uint32_t id = table_[slot];
+      if (id == 0) {
+        arena_.append(k);
+        offsets_.push_back(arena_.size());
+        hashes_.push_back(h);
+        table_[slot] = static_cast<uint32_t>(size());
+        if (size() * 2 > table_.size()) Grow();
+        return static_cast<uint32_t>(size());
+      }
+      if (hashes_[id - 1] == h && key(id - 1) == k) return id;
+    }
+  }
+
+ private:
+  void Grow() {
+    std::vector<uint32_t> bigger(table_.size() * 2, 0);
+    const uint64_t mask = bigger.size() - 1;
+    for (size_t i = 0; i < size(); ++i) {
+      uint64_t slot = hashes_[i] & mask;
+      while (bigger[slot] != 0) slot = (slot + 1) & mask;
+      bigger[slot] = static_cast<uint32_t>(i + 1);
+    }
+    table_.swap(bigger);
+  }
+
+  std::vector<uint32_t> table_;
+  std::string arena_;
+  std::vector<uint64_t> offsets_;
+  std::vector<uint64_t> hashes_;
+};
+
 // One shard being filled.
 struct ShardState {
-  std::unordered_map<std::string, uint32_t> ids;
-  std::vector<std::string> keys;  // id - 1 -> key
+  Dictionary keys;
   std::vector<uint32_t> stream;
   std::vector<DocRecord> docs;
   std::string doc_blob;
@@ -126,15 +172,21 @@ Status IndexBuilder::Impl::AddDocument(IndexDocument doc) {
   rec.mode = static_cast<uint8_t>(topts.mode);
   rec.language = static_cast<uint8_t>(topts.language);
   rec.flags = flags;
-  for (const ProvenanceToken& t : tokens) {
-    auto [it, inserted] = shard.ids.try_emplace(t.key, static_cast<uint32_t>(shard.keys.size() + 1));
-    if (inserted) shard.keys.push_back(t.key);
-    shard.stream.push_back(it->second);
+  if (shard.stream.capacity() < shard.stream.size() + tokens.size() + 1) {
+    shard.stream.reserve(std::max(2 * shard.stream.capacity(), shard.stream.size() + tokens.size() + 1));
+  }
+  std::vector<uint64_t> token_hashes(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    token_hashes[i] = Hash64(tokens[i].key);
+    shard.stream.push_back(shard.keys.FindOrInsert(tokens[i].key, token_hashes[i]));
   }
   shard.stream.push_back(0);  // document separator
   shard.real_tokens += tokens.size();
   const uint32_t doc_number = static_cast<uint32_t>(shard.docs.size());
-  std::vector<uint64_t> fp = FingerprintHashes(tokens, opts.winnow_k, opts.winnow_w);
+  std::vector<uint64_t> fp;
+  for (const Fingerprint& f : Winnow(KgramHashes(token_hashes, opts.winnow_k), opts.winnow_w)) {
+    fp.push_back(f.hash);
+  }
   std::sort(fp.begin(), fp.end());
   fp.erase(std::unique(fp.begin(), fp.end()), fp.end());
   for (uint64_t h : fp) shard.fps.push_back({static_cast<uint32_t>(h >> 32), doc_number});
@@ -166,13 +218,9 @@ Result<std::string> IndexBuilder::Impl::SerializeShard() {
   sections.emplace_back(provenance_internal::kMeta,
                         std::string(reinterpret_cast<const char*>(&meta), sizeof meta));
   {
-    std::string dict((shard.keys.size() + 1) * 8, '\0');
-    uint64_t off = 0;
-    for (size_t i = 0; i < shard.keys.size(); ++i) {
-      off += shard.keys[i].size();
-      std::memcpy(dict.data() + (i + 1) * 8, &off, 8);
-    }
-    for (const std::string& k : shard.keys) dict += k;
+    std::string dict(reinterpret_cast<const char*>(shard.keys.offsets().data()),
+                     shard.keys.offsets().size() * 8);
+    dict += shard.keys.arena();
     sections.emplace_back(provenance_internal::kDict, std::move(dict));
   }
   {

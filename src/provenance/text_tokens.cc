@@ -50,6 +50,7 @@ std::string NormalizeWord(std::string_view raw) {
 
 Result<std::vector<ProvenanceToken>> TokenizeTextWords(std::string_view text) {
   std::vector<ProvenanceToken> out;
+  out.reserve(text.size() / 5 + 1);  // prose averages about 6 bytes per word
   const size_t n = text.size();
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   size_t i = 0;
@@ -71,7 +72,8 @@ Result<std::vector<ProvenanceToken>> TokenizeTextWords(std::string_view text) {
       continue;
     }
     // Collect the word's raw bytes, dropping ignorable code points.
-    std::string raw;
+    ProvenanceToken t;
+    std::string& raw = t.key;
     bool ascii = true;
     i = start;
     size_t end = start;
@@ -96,8 +98,7 @@ Result<std::vector<ProvenanceToken>> TokenizeTextWords(std::string_view text) {
       i = static_cast<size_t>(j);
       end = i;
     }
-    ProvenanceToken t;
-    t.key = ascii ? std::move(raw) : NormalizeWord(raw);
+    if (!ascii) t.key = NormalizeWord(raw);
     t.begin = static_cast<uint32_t>(start);
     t.end = static_cast<uint32_t>(end);
     if (!t.key.empty()) out.push_back(std::move(t));

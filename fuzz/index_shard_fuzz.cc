@@ -23,7 +23,8 @@ void TryLoad(std::string bytes) {
   auto index = warden::ProvenanceIndex::FromBytes({bytes});
   if (!index.ok()) return;
   std::string words;
-  for (char c : bytes.substr(0, 64)) words.push_back((c & 0x7f) >= 'a' ? static_cast<char>(c & 0x7f) : ' ');
+  for (char c : bytes.substr(0, 64))
+    words.push_back((c & 0x7f) >= 'a' ? static_cast<char>(c & 0x7f) : ' ');
   auto toks = warden::TokenizeForProvenance(words + " the fox", {});
   if (!toks.ok()) return;
   (void)(*index)->Count(*toks);

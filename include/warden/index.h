@@ -131,9 +131,9 @@ struct NearCopyScore {
   std::string doc_id;
   uint32_t shard = 0;
   uint64_t doc = 0;
-  uint64_t shared = 0;       // distinct query fingerprints found in the doc
-  double containment = 0;    // shared / query fingerprints
-  double doc_coverage = 0;   // shared / the document's fingerprints
+  uint64_t shared = 0;      // distinct query fingerprints found in the doc
+  double containment = 0;   // shared / query fingerprints
+  double doc_coverage = 0;  // shared / the document's fingerprints
 };
 
 struct IndexStats {

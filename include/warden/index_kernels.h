@@ -88,8 +88,8 @@ std::vector<uint64_t> BuildSuffixArrayReference(std::span<const uint32_t> tokens
 // document separator), which no pattern token equals (pattern ids >= 1).
 template <typename Text, typename Sa>
 std::pair<uint64_t, uint64_t> SaRange(const Text& text, uint64_t text_size, const Sa& sa,
-                                      uint64_t lo, uint64_t hi,
-                                      std::span<const uint32_t> pattern, size_t skip = 0) {
+                                      uint64_t lo, uint64_t hi, std::span<const uint32_t> pattern,
+                                      size_t skip = 0) {
   // -1 when suffix < pattern (on the compared part), 0 when the pattern is a
   // prefix, +1 when suffix > pattern.
   auto compare = [&](uint64_t row) {
@@ -103,12 +103,18 @@ std::pair<uint64_t, uint64_t> SaRange(const Text& text, uint64_t text_size, cons
   uint64_t a = lo, b = hi;
   while (a < b) {  // first row not < pattern
     const uint64_t mid = a + (b - a) / 2;
-    if (compare(mid) < 0) a = mid + 1; else b = mid;
+    if (compare(mid) < 0)
+      a = mid + 1;
+    else
+      b = mid;
   }
   uint64_t c = a, d = hi;
   while (c < d) {  // first row > pattern
     const uint64_t mid = c + (d - c) / 2;
-    if (compare(mid) <= 0) c = mid + 1; else d = mid;
+    if (compare(mid) <= 0)
+      c = mid + 1;
+    else
+      d = mid;
   }
   return {a, c};
 }

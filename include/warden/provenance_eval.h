@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "warden/ngram.h"
@@ -32,9 +33,9 @@ namespace warden {
 double RocAuc(std::span<const double> positives, std::span<const double> negatives);
 
 struct IrPlagConfigResult {
-  std::string config;                    // "masked", "lexer-raw", "text-words"
-  std::vector<std::string> levels;       // "L1".."L6"
-  std::vector<int> positives;            // per level
+  std::string config;                                      // "masked", "lexer-raw", "text-words"
+  std::vector<std::string> levels;                         // "L1".."L6"
+  std::vector<int> positives;                              // per level
   std::vector<double> auc, precision, recall, mean_score;  // per level, containment
   // ROC-AUC when the score is instead the share of the original's
   // fingerprints found in the file (doc_coverage).
@@ -74,9 +75,9 @@ Result<TextPlantResult> EvaluateTextPlants(int n, uint64_t seed);
 
 struct BlockingRun {
   uint64_t generations = 0, tokens = 0;
-  uint64_t protected_ngrams = 0;       // emitted n-grams that are protected
+  uint64_t protected_ngrams = 0;  // emitted n-grams that are protected
   uint64_t generations_with_protected = 0;
-  double perplexity = 0;               // of the generated tokens, under the base model
+  double perplexity = 0;  // of the generated tokens, under the base model
   uint64_t steps = 0, prefix_hits = 0, vetoed = 0;
 };
 
@@ -120,8 +121,12 @@ struct ProvenanceEvalResult {
 };
 
 Result<ProvenanceEvalResult> RunProvenanceEval(const ProvenanceEvalOptions& opts);
-// The evaluation page (Markdown), with the command that reproduces it.
-std::string ProvenanceEvalMarkdown(const ProvenanceEvalResult& r, const std::string& command);
+// The evaluation page (Markdown), with the command that reproduces it. The
+// hand-written part of `previous_page` (notes and benchmark figures, after
+// the marker "<!-- hand-written below: kept by provenance eval -->") is
+// carried over unchanged.
+std::string ProvenanceEvalMarkdown(const ProvenanceEvalResult& r, const std::string& command,
+                                   std::string_view previous_page);
 
 }  // namespace warden
 

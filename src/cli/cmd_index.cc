@@ -29,7 +29,8 @@ void RunBuild(const BuildFlags& f) {
   IndexBuildReport read_report;
   std::vector<IndexDocument> docs = OrDie(ReadIndexInputs(f.inputs, &read_report));
   std::unique_ptr<NgramModel> model;
-  if (!f.no_bloom) model = LoadModelOrDie(f.bloom_model.empty() ? DefaultModelPath() : f.bloom_model);
+  if (!f.no_bloom)
+    model = LoadModelOrDie(f.bloom_model.empty() ? DefaultModelPath() : f.bloom_model);
   IndexBuildOptions opts = f.opts;
   opts.mask_identifiers = opts.mask_literals = !f.raw_identifiers;
   IndexBuilder builder(f.out, opts, model ? &model->tokenizer() : nullptr);
@@ -37,8 +38,8 @@ void RunBuild(const BuildFlags& f) {
   IndexBuildReport r = OrDie(builder.Finish());
   if (r.shards.empty() && read_report.skipped_binary.empty()) Fail("no documents to index");
   std::printf("indexed %llu documents, %llu tokens, %.1f MB of text into %s\n",
-              static_cast<unsigned long long>(r.documents), static_cast<unsigned long long>(r.tokens),
-              r.bytes / 1e6, f.out.c_str());
+              static_cast<unsigned long long>(r.documents),
+              static_cast<unsigned long long>(r.tokens), r.bytes / 1e6, f.out.c_str());
   for (const std::string& s : r.shards) std::printf("  wrote %s\n", s.c_str());
   const double tokens = r.tokens ? static_cast<double>(r.tokens) : 1.0;
   std::printf("size: %.2f bytes/token (core %.2f, fingerprints %.2f, bloom %.2f)\n",
@@ -71,8 +72,10 @@ CLI::App* AddQuery(CLI::App* parent, const char* name, const char* help,
   c->add_option("-i,--index", f->index, "index directory")->required();
   c->add_option("text", f->text, "the query text");
   c->add_option("-f,--file", f->file, "read the query from a file instead ('-' = stdin)");
-  c->add_option("--lang", f->lang, "text (default) or a code language: c, cpp, java, python, javascript");
-  c->add_flag("--raw-identifiers", f->raw, "code: keep identifier names (index built the same way)");
+  c->add_option("--lang", f->lang,
+                "text (default) or a code language: c, cpp, java, python, javascript");
+  c->add_flag("--raw-identifiers", f->raw,
+              "code: keep identifier names (index built the same way)");
   return c;
 }
 
@@ -85,8 +88,11 @@ void RegisterIndex(CLI::App& app) {
   auto b = std::make_shared<BuildFlags>();
   CLI::App* build = index->add_subcommand(
       "build", "index text files, source files, directories or JSONL (a new shard per build)");
-  build->add_option("-o,--out", b->out, "index directory (created; new shards are added)")->required();
-  build->add_option("inputs", b->inputs, "files or directories; .jsonl: one {\"id\",\"text\",\"lang\"} per line")
+  build->add_option("-o,--out", b->out, "index directory (created; new shards are added)")
+      ->required();
+  build
+      ->add_option("inputs", b->inputs,
+                   "files or directories; .jsonl: one {\"id\",\"text\",\"lang\"} per line")
       ->required();
   build->add_option("--bloom-model", b->bloom_model,
                     "model whose tokens the decode-time Bloom filter uses (default: $WARDEN_MODEL "
@@ -147,8 +153,9 @@ void RegisterIndex(CLI::App& app) {
   info->callback([info_dir]() {
     const IndexStats s = OrDie(ProvenanceIndex::Open(*info_dir))->stats();
     const double t = s.tokens ? static_cast<double>(s.tokens) : 1.0;
-    std::printf("%llu shards, %llu documents, %llu tokens\n", static_cast<unsigned long long>(s.shards),
-                static_cast<unsigned long long>(s.documents), static_cast<unsigned long long>(s.tokens));
+    std::printf(
+        "%llu shards, %llu documents, %llu tokens\n", static_cast<unsigned long long>(s.shards),
+        static_cast<unsigned long long>(s.documents), static_cast<unsigned long long>(s.tokens));
     std::printf("files %.1f MB = %.2f bytes/token (core %.2f, fingerprints %.2f, bloom %.2f)\n",
                 s.file_bytes / 1e6, s.file_bytes / t, s.core_bytes / t, s.fingerprint_bytes / t,
                 s.bloom_bytes / t);

@@ -51,8 +51,8 @@ void RunCheck(const CheckFlags& f) {
     if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string()) {
       Fail(where + ": expected a JSON object with a string field \"text\"");
     }
-    nlohmann::json out = nlohmann::json::parse(
-        CheckReportJson(OrDie(checker->Check(j["text"].get<std::string>()))));
+    nlohmann::json out =
+        nlohmann::json::parse(CheckReportJson(OrDie(checker->Check(j["text"].get<std::string>()))));
     if (j.contains("id")) out["id"] = j["id"];
     std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   }
@@ -77,14 +77,18 @@ void RegisterProvenance(CLI::App& app) {
   check->add_option("input", f->input, "text file, or JSONL with --jsonl ('-' = stdin)")
       ->capture_default_str();
   check->add_flag("--jsonl", f->jsonl, "one {\"id\",\"text\"} object per line");
-  check->add_option("--lang", f->lang, "text (default) or a code language: c, cpp, java, python, javascript");
-  check->add_flag("--raw-identifiers", f->raw, "code: keep identifier names (index built the same way)");
+  check->add_option("--lang", f->lang,
+                    "text (default) or a code language: c, cpp, java, python, javascript");
+  check->add_flag("--raw-identifiers", f->raw,
+                  "code: keep identifier names (index built the same way)");
   check->add_option("--min-tokens", f->policy.min_span_tokens, "shortest span reported (tokens)")
       ->capture_default_str();
-  check->add_option("--min-chars", f->policy.min_span_chars,
-                    "shortest span reported (normalized characters)")
+  check
+      ->add_option("--min-chars", f->policy.min_span_chars,
+                   "shortest span reported (normalized characters)")
       ->capture_default_str();
-  check->add_flag("--copilot", f->copilot, "spans of 150+ characters (--min-tokens 1 --min-chars 150)");
+  check->add_flag("--copilot", f->copilot,
+                  "spans of 150+ characters (--min-tokens 1 --min-chars 150)");
   check->add_option("--near", f->policy.near_copy_threshold, "near-copy containment threshold")
       ->capture_default_str();
   check->add_option("--policy", f->action, "verdict on a match: allow, flag, block, replace")
@@ -110,9 +114,13 @@ void RegisterProvenance(CLI::App& app) {
     const ProvenanceEvalResult r = OrDie(RunProvenanceEval(e->opts));
     std::string cmd = "warden provenance eval";
     if (!e->opts.irplag_zip.empty()) cmd += " --irplag " + e->opts.irplag_zip;
-    if (e->opts.text_outputs != 300) cmd += " --text-outputs " + std::to_string(e->opts.text_outputs);
-    if (e->opts.blocking_texts != 100) cmd += " --blocking-texts " + std::to_string(e->opts.blocking_texts);
-    const std::string md = ProvenanceEvalMarkdown(r, cmd);
+    if (e->opts.text_outputs != 300)
+      cmd += " --text-outputs " + std::to_string(e->opts.text_outputs);
+    if (e->opts.blocking_texts != 100)
+      cmd += " --blocking-texts " + std::to_string(e->opts.blocking_texts);
+    std::string previous;
+    if (e->out != "-" && FileExists(e->out)) previous = OrDie(ReadFile(e->out));
+    const std::string md = ProvenanceEvalMarkdown(r, cmd, previous);
     if (e->out == "-") {
       std::fwrite(md.data(), 1, md.size(), stdout);
     } else {

@@ -20,7 +20,6 @@ uint64_t FastRange(uint64_t h, uint64_t n) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(h) * n) >> 64);
 }
 
-
 }  // namespace
 
 Result<NgramBloom> NgramBloom::Create(const NgramBloomOptions& opts, uint64_t expected_ngrams,
@@ -186,12 +185,10 @@ bool InIdOrder(const CandidateArray& c) {
 
 }  // namespace
 
-ProtectedNgramProcessor::ProtectedNgramProcessor(std::vector<const NgramBloom*> blooms,
-                                                 TokenId eos)
+ProtectedNgramProcessor::ProtectedNgramProcessor(std::vector<const NgramBloom*> blooms, TokenId eos)
     : blooms_(std::move(blooms)), eos_(eos) {}
 
-void ProtectedNgramProcessor::Apply(std::span<const TokenId> history,
-                                    CandidateArray* candidates) {
+void ProtectedNgramProcessor::Apply(std::span<const TokenId> history, CandidateArray* candidates) {
   ++stats_.steps;
   constexpr float kRefused = -std::numeric_limits<float>::infinity();
   bool hit = false;
@@ -211,10 +208,10 @@ void ProtectedNgramProcessor::Apply(std::span<const TokenId> history,
     }
     // The sampler hands candidates in id order (data[i].id == i): then only
     // the set bits of the masks need visiting. Otherwise, every candidate.
-    const bool identity = candidates->size > 0 && candidates->data[0].id == 0 &&
-                          candidates->data[candidates->size - 1].id ==
-                              static_cast<TokenId>(candidates->size - 1) &&
-                          !candidates->sorted;
+    const bool identity =
+        candidates->size > 0 && candidates->data[0].id == 0 &&
+        candidates->data[candidates->size - 1].id == static_cast<TokenId>(candidates->size - 1) &&
+        !candidates->sorted;
     for (size_t g = 0; g < groups; ++g) {
       masks_[g] = bloom->GroupMask(probes_[g]);
       if (!identity) continue;

@@ -24,8 +24,8 @@ std::string_view PolicyActionName(PolicyAction a) {
 }
 
 Result<PolicyAction> ParsePolicyAction(std::string_view name) {
-  for (PolicyAction a : {PolicyAction::kAllow, PolicyAction::kFlag, PolicyAction::kBlock,
-                         PolicyAction::kReplace}) {
+  for (PolicyAction a :
+       {PolicyAction::kAllow, PolicyAction::kFlag, PolicyAction::kBlock, PolicyAction::kReplace}) {
     if (PolicyActionName(a) == name) return a;
   }
   return Status::InvalidArgument("unknown policy action \"" + std::string(name) +
@@ -94,7 +94,8 @@ Result<std::unique_ptr<ProvenanceChecker>> ProvenanceChecker::Create(const Prove
 Result<CheckReport> ProvenanceChecker::Check(std::string_view output) const {
   const CheckOptions& o = impl_->opts;
   const ProvenancePolicy& p = o.policy;
-  WARDEN_ASSIGN_OR_RETURN(std::vector<ProvenanceToken> toks, TokenizeForProvenance(output, o.tokenize));
+  WARDEN_ASSIGN_OR_RETURN(std::vector<ProvenanceToken> toks,
+                          TokenizeForProvenance(output, o.tokenize));
   CheckReport r;
   r.tokens = toks.size();
 
@@ -169,7 +170,8 @@ std::string CheckReportJson(const CheckReport& r) {
   for (const MatchedSpan& s : r.spans) {
     nlohmann::json sources = nlohmann::json::array();
     for (const IndexOccurrence& o : s.sources) {
-      sources.push_back({{"doc_id", o.doc_id}, {"shard", o.shard}, {"token_offset", o.token_offset}});
+      sources.push_back(
+          {{"doc_id", o.doc_id}, {"shard", o.shard}, {"token_offset", o.token_offset}});
     }
     spans.push_back({{"byte_begin", s.byte_begin},
                      {"byte_end", s.byte_end},

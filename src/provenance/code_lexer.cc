@@ -17,31 +17,33 @@ constexpr char kCodePrefix = '\x01';
 
 const std::unordered_set<std::string_view>& Keywords(CodeLanguage lang) {
   static const std::unordered_set<std::string_view> c_family = {
-      "auto", "bool", "break", "case", "catch", "char", "class", "const", "constexpr",
-      "continue", "default", "delete", "do", "double", "else", "enum", "explicit", "extern",
-      "false", "float", "for", "friend", "goto", "if", "inline", "int", "long", "namespace",
-      "new", "nullptr", "operator", "private", "protected", "public", "return", "short",
-      "signed", "sizeof", "static", "struct", "switch", "template", "this", "throw", "true",
-      "try", "typedef", "typename", "union", "unsigned", "using", "virtual", "void",
-      "volatile", "while", "NULL"};
+      "auto",      "bool",     "break",   "case",      "catch",  "char",     "class",    "const",
+      "constexpr", "continue", "default", "delete",    "do",     "double",   "else",     "enum",
+      "explicit",  "extern",   "false",   "float",     "for",    "friend",   "goto",     "if",
+      "inline",    "int",      "long",    "namespace", "new",    "nullptr",  "operator", "private",
+      "protected", "public",   "return",  "short",     "signed", "sizeof",   "static",   "struct",
+      "switch",    "template", "this",    "throw",     "true",   "try",      "typedef",  "typename",
+      "union",     "unsigned", "using",   "virtual",   "void",   "volatile", "while",    "NULL"};
   static const std::unordered_set<std::string_view> java = {
-      "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class",
-      "const", "continue", "default", "do", "double", "else", "enum", "extends", "false",
-      "final", "finally", "float", "for", "if", "implements", "import", "instanceof", "int",
-      "interface", "long", "native", "new", "null", "package", "private", "protected",
-      "public", "return", "short", "static", "super", "switch", "synchronized", "this",
-      "throw", "throws", "true", "try", "void", "volatile", "while", "var"};
+      "abstract", "assert", "boolean",    "break",    "byte",       "case",    "catch",
+      "char",     "class",  "const",      "continue", "default",    "do",      "double",
+      "else",     "enum",   "extends",    "false",    "final",      "finally", "float",
+      "for",      "if",     "implements", "import",   "instanceof", "int",     "interface",
+      "long",     "native", "new",        "null",     "package",    "private", "protected",
+      "public",   "return", "short",      "static",   "super",      "switch",  "synchronized",
+      "this",     "throw",  "throws",     "true",     "try",        "void",    "volatile",
+      "while",    "var"};
   static const std::unordered_set<std::string_view> python = {
-      "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-      "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-      "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-      "return", "try", "while", "with", "yield"};
+      "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+      "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+      "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+      "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield"};
   static const std::unordered_set<std::string_view> javascript = {
-      "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default",
-      "delete", "do", "else", "export", "extends", "false", "finally", "for", "function",
-      "if", "import", "in", "instanceof", "let", "new", "null", "return", "super", "switch",
-      "this", "throw", "true", "try", "typeof", "undefined", "var", "void", "while", "with",
-      "yield"};
+      "await",   "break",     "case",  "catch",  "class",  "const",      "continue", "debugger",
+      "default", "delete",    "do",    "else",   "export", "extends",    "false",    "finally",
+      "for",     "function",  "if",    "import", "in",     "instanceof", "let",      "new",
+      "null",    "return",    "super", "switch", "this",   "throw",      "true",     "try",
+      "typeof",  "undefined", "var",   "void",   "while",  "with",       "yield"};
   switch (lang) {
     case CodeLanguage::kJava:
       return java;
@@ -63,9 +65,9 @@ bool IsDigit(uint8_t c) { return c >= '0' && c <= '9'; }
 
 // Longest operators first, so ">>=" wins over ">>" and ">".
 constexpr std::array<std::string_view, 30> kOperators = {
-    ">>>=", "<<=", ">>=", "...", "->*", "===", "!==", "**=", "//=", "::", "->", "++", "--",
-    "<<",   ">>",  "<=",  ">=",  "==",  "!=",  "&&",  "||",  "+=",  "-=",  "*=",  "/=",  "%=",
-    "&=",   "|=",  "^=",  "=>"};
+    ">>>=", "<<=", ">>=", "...", "->*", "===", "!==", "**=", "//=", "::",
+    "->",   "++",  "--",  "<<",  ">>",  "<=",  ">=",  "==",  "!=",  "&&",
+    "||",   "+=",  "-=",  "*=",  "/=",  "%=",  "&=",  "|=",  "^=",  "=>"};
 
 class Lexer {
  public:
@@ -121,8 +123,8 @@ class Lexer {
   size_t StringPrefixLength() const {
     if (opts_.language != CodeLanguage::kPython) return 0;
     size_t k = 0;
-    while (k < 2 && i_ + k < s_.size() && std::string_view("rRbBfFuU").find(s_[i_ + k]) !=
-                                               std::string_view::npos) {
+    while (k < 2 && i_ + k < s_.size() &&
+           std::string_view("rRbBfFuU").find(s_[i_ + k]) != std::string_view::npos) {
       ++k;
     }
     if (i_ + k < s_.size() && (s_[i_ + k] == '"' || s_[i_ + k] == '\'')) return k;
@@ -138,8 +140,8 @@ class Lexer {
     const size_t begin = i_;
     i_ += StringPrefixLength();
     const char quote = s_[i_];
-    const bool triple = opts_.language == CodeLanguage::kPython &&
-                        s_.substr(i_, 3) == std::string(3, quote);
+    const bool triple =
+        opts_.language == CodeLanguage::kPython && s_.substr(i_, 3) == std::string(3, quote);
     const bool multiline = triple || quote == '`';
     i_ += triple ? 3 : 1;
     while (i_ < s_.size()) {

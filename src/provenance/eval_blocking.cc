@@ -68,16 +68,17 @@ Result<BlockingResult> RunBlockingExperiment(const NgramModel& model,
       }
       GenerateOptions go;
       go.max_tokens = opts.max_tokens;
-      WARDEN_ASSIGN_OR_RETURN(Generation g,
-                              Generate(model, chain, FirstWords(protected_texts[i], opts.prompt_words), go));
+      WARDEN_ASSIGN_OR_RETURN(
+          Generation g,
+          Generate(model, chain, FirstWords(protected_texts[i], opts.prompt_words), go));
       std::vector<TokenId> full;
       if (tok.eos() >= 0) full.push_back(tok.eos());
       full.insert(full.end(), g.prompt_tokens.begin(), g.prompt_tokens.end());
       const size_t first_generated = full.size();
       full.insert(full.end(), g.tokens.begin(), g.tokens.end());
       uint64_t found = 0;
-      for (size_t end = std::max(first_generated + 1, static_cast<size_t>(opts.n)); end <= full.size();
-           ++end) {
+      for (size_t end = std::max(first_generated + 1, static_cast<size_t>(opts.n));
+           end <= full.size(); ++end) {
         found += exact.contains(NgramKey(std::span(full).subspan(end - opts.n, opts.n)));
       }
       for (size_t j = first_generated; j < full.size(); ++j) {

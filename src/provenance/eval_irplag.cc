@@ -24,8 +24,8 @@ double RocAuc(std::span<const double> pos, std::span<const double> neg) {
 namespace {
 
 struct IrFile {
-  std::string task;   // "case-01"
-  std::string kind;   // "original", "L1".."L6", "non"
+  std::string task;  // "case-01"
+  std::string kind;  // "original", "L1".."L6", "non"
   std::string text;
 };
 
@@ -107,8 +107,8 @@ Result<std::vector<IrFile>> ReadDataset(const std::string& root) {
   return files;
 }
 
-Result<std::pair<double, double>> Score(const ProvenanceIndex& index, const Config& cfg, const std::string& task,
-                     const std::string& text) {
+Result<std::pair<double, double>> Score(const ProvenanceIndex& index, const Config& cfg,
+                                        const std::string& task, const std::string& text) {
   TokenizeOptions o;
   o.mode = cfg.code ? TokenMode::kCode : TokenMode::kText;
   o.language = CodeLanguage::kJava;
@@ -180,8 +180,8 @@ Result<IrPlagResult> EvaluateIrPlag(const std::string& zip_path, double threshol
     }
     r.negatives = static_cast<int>(neg.size());
     for (double s : neg) r.negative_mean_score += s / std::max<size_t>(1, neg.size());
-    const double fp = static_cast<double>(std::count_if(neg.begin(), neg.end(),
-                                                        [&](double s) { return s >= threshold; }));
+    const double fp = static_cast<double>(
+        std::count_if(neg.begin(), neg.end(), [&](double s) { return s >= threshold; }));
     for (const std::string& l : levels) {
       const std::vector<double>& p = pos[l];
       const double tp = static_cast<double>(

@@ -95,8 +95,8 @@ Result<TextPlantResult> EvaluateTextPlants(int n, uint64_t seed) {
         const std::string& src = prot[i].text;
         const auto w = Words(src);
         const size_t start = rng() % (w.size() - res.plant_words + 1);
-        std::string passage = src.substr(w[start].first,
-                                         w[start + res.plant_words - 1].second - w[start].first);
+        std::string passage =
+            src.substr(w[start].first, w[start + res.plant_words - 1].second - w[start].first);
         if (c == 2) passage = LightEdit(passage, rng);
         if (c == 3) passage = SwapWords(passage, pool, rng);
         const auto bw = Words(base);
@@ -108,8 +108,7 @@ Result<TextPlantResult> EvaluateTextPlants(int n, uint64_t seed) {
       spans += !r.spans.empty();
       sum += r.max_containment;
       contain[c].push_back(r.max_containment);
-      longest[c].push_back(r.spans.empty() ? 0.0
-                                           : r.spans[0].token_end - r.spans[0].token_begin);
+      longest[c].push_back(r.spans.empty() ? 0.0 : r.spans[0].token_end - r.spans[0].token_begin);
     }
     res.flagged_rate.push_back(static_cast<double>(flagged) / n);
     res.span_rate.push_back(static_cast<double>(spans) / n);

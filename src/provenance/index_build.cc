@@ -1,8 +1,8 @@
 // Building index shards: tokenize, assign ids, suffix-sort, fingerprint,
 // Bloom-filter, then write each shard atomically (see index.h).
 #include <algorithm>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <unordered_map>
 
 #include "provenance/index_format.h"
@@ -173,7 +173,8 @@ Status IndexBuilder::Impl::AddDocument(IndexDocument doc) {
   rec.language = static_cast<uint8_t>(topts.language);
   rec.flags = flags;
   if (shard.stream.capacity() < shard.stream.size() + tokens.size() + 1) {
-    shard.stream.reserve(std::max(2 * shard.stream.capacity(), shard.stream.size() + tokens.size() + 1));
+    shard.stream.reserve(
+        std::max(2 * shard.stream.capacity(), shard.stream.size() + tokens.size() + 1));
   }
   std::vector<uint64_t> token_hashes(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -243,9 +244,10 @@ Result<std::string> IndexBuilder::Impl::SerializeShard() {
     }
     sections.emplace_back(provenance_internal::kSuffixArray, w.Take());
   }
-  std::sort(shard.fps.begin(), shard.fps.end(), [](const FingerprintEntry& a, const FingerprintEntry& b) {
-    return a.hash != b.hash ? a.hash < b.hash : a.doc < b.doc;
-  });
+  std::sort(shard.fps.begin(), shard.fps.end(),
+            [](const FingerprintEntry& a, const FingerprintEntry& b) {
+              return a.hash != b.hash ? a.hash < b.hash : a.doc < b.doc;
+            });
   sections.emplace_back(provenance_internal::kFingerprints,
                         std::string(reinterpret_cast<const char*>(shard.fps.data()),
                                     shard.fps.size() * sizeof(FingerprintEntry)));
@@ -256,7 +258,8 @@ Result<std::string> IndexBuilder::Impl::SerializeShard() {
   if (tokenizer != nullptr) {
     uint64_t ngrams = 0, begin = 0;
     for (uint64_t end : shard.model_doc_ends) {
-      ngrams += end - begin >= static_cast<uint64_t>(opts.bloom.n) ? end - begin - opts.bloom.n + 1 : 0;
+      ngrams +=
+          end - begin >= static_cast<uint64_t>(opts.bloom.n) ? end - begin - opts.bloom.n + 1 : 0;
       begin = end;
     }
     WARDEN_ASSIGN_OR_RETURN(NgramBloom bloom,

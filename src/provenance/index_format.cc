@@ -125,11 +125,10 @@ Status Shard::Parse() {
   if (meta.size() != sizeof(ShardMeta)) return bad("metadata section has the wrong size");
   std::memcpy(&meta_, meta.data(), sizeof(ShardMeta));
   const ShardMeta& m = meta_;
-  if (m.token_bits < 1 || m.token_bits > 32 || m.sa_bits < 1 || m.sa_bits > 48 ||
-      m.winnow_k < 1 || m.winnow_k > 1024 || m.winnow_w < 1 || m.winnow_w > 1024 ||
-      m.tokens > m.stream_tokens ||
-      (m.tokens > 0 && m.documents == 0) || m.dict_size >= (uint64_t{1} << 24) || m.documents > m.stream_tokens + 1 ||
-      m.stream_tokens > (uint64_t{1} << 40)) {
+  if (m.token_bits < 1 || m.token_bits > 32 || m.sa_bits < 1 || m.sa_bits > 48 || m.winnow_k < 1 ||
+      m.winnow_k > 1024 || m.winnow_w < 1 || m.winnow_w > 1024 || m.tokens > m.stream_tokens ||
+      (m.tokens > 0 && m.documents == 0) || m.dict_size >= (uint64_t{1} << 24) ||
+      m.documents > m.stream_tokens + 1 || m.stream_tokens > (uint64_t{1} << 40)) {
     return bad("metadata values out of range");
   }
 
@@ -154,8 +153,8 @@ Status Shard::Parse() {
     uint64_t slot = Hash64(key) & (table_size - 1);
     while (dict_table_[slot] != 0) {
       const uint32_t other = dict_table_[slot];
-      if (dict_blob_.substr(dict_offsets_[other - 1], dict_offsets_[other] - dict_offsets_[other - 1]) ==
-          key) {
+      if (dict_blob_.substr(dict_offsets_[other - 1],
+                            dict_offsets_[other] - dict_offsets_[other - 1]) == key) {
         return bad("dictionary key repeated");
       }
       slot = (slot + 1) & (table_size - 1);
@@ -226,7 +225,8 @@ uint32_t Shard::Lookup(std::string_view key) const {
   for (uint64_t slot = Hash64(key) & mask;; slot = (slot + 1) & mask) {
     const uint32_t id = dict_table_[slot];
     if (id == 0) return 0;
-    if (dict_blob_.substr(dict_offsets_[id - 1], dict_offsets_[id] - dict_offsets_[id - 1]) == key) {
+    if (dict_blob_.substr(dict_offsets_[id - 1], dict_offsets_[id] - dict_offsets_[id - 1]) ==
+        key) {
       return id;
     }
   }

@@ -39,7 +39,7 @@ struct ShardMeta {
   uint64_t stream_tokens;  // token stream length, separators included
   uint64_t tokens;         // suffix-array rows (real tokens)
   uint64_t documents;
-  uint64_t dict_size;      // ids 1..dict_size
+  uint64_t dict_size;  // ids 1..dict_size
   uint64_t fingerprints;
   uint32_t token_bits;
   uint32_t sa_bits;

@@ -45,7 +45,8 @@ Status ReadJsonl(const std::string& path, std::vector<IndexDocument>* out) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const std::string where = path + ":" + std::to_string(reader->line_number());
     nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument(where + ": not a JSON object");
+    if (j.is_discarded() || !j.is_object())
+      return Status::InvalidArgument(where + ": not a JSON object");
     auto text = j.find("text");
     if (text == j.end() || !text->is_string()) {
       return Status::InvalidArgument(where + ": missing string field \"text\"");

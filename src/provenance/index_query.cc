@@ -216,9 +216,9 @@ IndexStats ProvenanceIndex::stats() const {
     st.documents += s->meta().documents;
     st.tokens += s->meta().tokens;
     st.file_bytes += s->file_bytes();
-    for (SectionId id : {provenance_internal::kMeta, provenance_internal::kDict,
-                         provenance_internal::kDocs, provenance_internal::kTokens,
-                         provenance_internal::kSuffixArray}) {
+    for (SectionId id :
+         {provenance_internal::kMeta, provenance_internal::kDict, provenance_internal::kDocs,
+          provenance_internal::kTokens, provenance_internal::kSuffixArray}) {
       st.core_bytes += s->section_bytes(id);
     }
     st.fingerprint_bytes += s->section_bytes(provenance_internal::kFingerprints);

@@ -96,9 +96,8 @@ std::pair<uint64_t, uint64_t> SaRangeReference(std::span<const uint32_t> tokens,
   if (!seen) {
     // Empty range: the row where the pattern would be inserted.
     uint64_t row = 0;
-    while (row < sa.size() &&
-           std::lexicographical_compare(tokens.begin() + sa[row], tokens.end(), pattern.begin(),
-                                        pattern.end())) {
+    while (row < sa.size() && std::lexicographical_compare(tokens.begin() + sa[row], tokens.end(),
+                                                           pattern.begin(), pattern.end())) {
       ++row;
     }
     return {row, row};

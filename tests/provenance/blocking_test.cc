@@ -19,9 +19,10 @@ TEST(ProvenanceBlockingTest, ProcessorKeepsProtectedNgramsOut) {
       "seven silver keys opened the seven doors of the forgotten library under the hill",
       "rain fell softly on the tin roof while the children read stories by candle light"};
   std::vector<std::string> train;
-  for (int r = 0; r < 6; ++r) train.insert(train.end(), protected_texts.begin(), protected_texts.end());
+  for (int r = 0; r < 6; ++r)
+    train.insert(train.end(), protected_texts.begin(), protected_texts.end());
   std::mt19937_64 rng(3);
-  const std::vector<std::string> words = {"the", "a", "ship", "sun", "night", "door", "rain",
+  const std::vector<std::string> words = {"the",    "a",    "ship", "sun",  "night", "door", "rain",
                                           "keeper", "rose", "hill", "read", "light", "old"};
   for (int d = 0; d < 60; ++d) {
     std::string s;

@@ -41,7 +41,8 @@ std::unique_ptr<ProvenanceIndex> CodeIndex() {
   d.language = CodeLanguage::kJava;
   IndexDocument other;
   other.id = "Hello.java";
-  other.text = "class Hello { public static void main(String[] a) { System.out.println(\"hi\"); } }";
+  other.text =
+      "class Hello { public static void main(String[] a) { System.out.println(\"hi\"); } }";
   other.language = CodeLanguage::kJava;
   auto bytes = IndexBuilder::BuildShardBytes({d, other}, {}, nullptr);
   EXPECT_TRUE(bytes.ok());

@@ -40,9 +40,9 @@ std::unique_ptr<ProvenanceIndex> Build(std::vector<std::vector<IndexDocument>> s
 }
 
 TEST(ProvenanceIndexTest, CountLocateAcrossShards) {
-  auto index = Build({{Doc("a", "The quick brown fox jumps over the lazy dog."),
-                       Doc("b", "A lazy dog sleeps.")},
-                      {Doc("c", "the LAZY dog, again")}});
+  auto index = Build(
+      {{Doc("a", "The quick brown fox jumps over the lazy dog."), Doc("b", "A lazy dog sleeps.")},
+       {Doc("c", "the LAZY dog, again")}});
   ASSERT_TRUE(index);
   EXPECT_EQ(index->Count(Text("lazy dog")), 3u);
   EXPECT_EQ(index->Count(Text("the lazy dog")), 2u);
@@ -105,11 +105,15 @@ TEST(ProvenanceIndexTest, ReadInputsHandlesBinaryJsonlAndBadUtf8) {
   const std::string dir = ::testing::TempDir() + "/prov_inputs";
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(WriteFileAtomic(dir + "/a.txt", "plain text").ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/b.bin", std::string("\x7f" "ELF\0\0", 6)).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/b.bin", std::string("\x7f"
+                                                          "ELF\0\0",
+                                                          6))
+                  .ok());
   ASSERT_TRUE(WriteFileAtomic(dir + "/c.java", "class A { int x; }").ok());
   ASSERT_TRUE(WriteFileAtomic(dir + "/d.txt", "bad \xff byte").ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/e.jsonl",
-                              "{\"id\":\"j1\",\"text\":\"hello\"}\n{\"id\":2,\"text\":\"x\",\"lang\":\"py\"}\n")
+  ASSERT_TRUE(WriteFileAtomic(
+                  dir + "/e.jsonl",
+                  "{\"id\":\"j1\",\"text\":\"hello\"}\n{\"id\":2,\"text\":\"x\",\"lang\":\"py\"}\n")
                   .ok());
   IndexBuildReport report;
   std::vector<std::string> paths = {dir};

@@ -54,8 +54,11 @@ TokenizeOptions Code(CodeLanguage lang) {
 
 TEST(ProvenanceTokensTest, CodeRenamingConstantsAndLayoutDoNotMatter) {
   const auto c = Code(CodeLanguage::kJava);
-  const std::string a = "int sum(int[] xs) { int total = 0; // add\n for (int x : xs) total += x; return total; }";
-  const std::string b = "int   addAll(int[] values){\n  /* loop */ int acc=42;\n  for(int v:values)\n    acc+=v;\n  return acc;\n}";
+  const std::string a =
+      "int sum(int[] xs) { int total = 0; // add\n for (int x : xs) total += x; return total; }";
+  const std::string b =
+      "int   addAll(int[] values){\n  /* loop */ int acc=42;\n  for(int v:values)\n    acc+=v;\n  "
+      "return acc;\n}";
   EXPECT_EQ(Keys(a, c), Keys(b, c));
   TokenizeOptions raw = c;
   raw.mask_identifiers = false;
@@ -69,8 +72,9 @@ TEST(ProvenanceTokensTest, LexersPerLanguage) {
             Keys("t = \"y\"", Code(CodeLanguage::kPython)));
   EXPECT_EQ(Keys("const f = (a) => `x${a}`;", Code(CodeLanguage::kJavaScript)),
             Keys("const g=(b)=>'y';", Code(CodeLanguage::kJavaScript)));
-  EXPECT_EQ(Keys("x <<= 0x1e+2;", Code(CodeLanguage::kCFamily)),
-            (std::vector<std::string>{"\x01ID", "\x01<<=", "\x01NUM", "\x01+", "\x01NUM", "\x01;"}));
+  EXPECT_EQ(
+      Keys("x <<= 0x1e+2;", Code(CodeLanguage::kCFamily)),
+      (std::vector<std::string>{"\x01ID", "\x01<<=", "\x01NUM", "\x01+", "\x01NUM", "\x01;"}));
   // Code keys never equal prose keys.
   EXPECT_NE(Keys("return x", Code(CodeLanguage::kCFamily)), Keys("return x"));
 }

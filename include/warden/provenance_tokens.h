@@ -55,7 +55,7 @@ struct TokenizeOptions {
   bool mask_literals = true;                       // code mode only
 };
 
-// Fails on invalid UTF-8 or inputs of 4 GiB or more (offsets are 32-bit).
+// Fails on invalid UTF-8 or inputs of 2 GiB or more.
 Result<std::vector<ProvenanceToken>> TokenizeForProvenance(std::string_view text,
                                                            const TokenizeOptions& opts);
 

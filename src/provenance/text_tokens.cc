@@ -110,9 +110,10 @@ std::vector<ProvenanceToken> LexCode(std::string_view text, const TokenizeOption
 
 Result<std::vector<ProvenanceToken>> TokenizeForProvenance(std::string_view text,
                                                            const TokenizeOptions& opts) {
-  if (text.size() >= std::numeric_limits<uint32_t>::max()) {
+  // ICU's UTF-8 macros index with int32_t.
+  if (text.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return Status::OutOfRange("input of " + std::to_string(text.size()) +
-                              " bytes is too large to tokenize (limit 4 GiB)");
+                              " bytes is too large to tokenize (limit 2 GiB per document)");
   }
   const size_t bad = FindInvalidUtf8(text);
   if (bad != std::string_view::npos) {

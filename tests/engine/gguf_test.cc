@@ -100,12 +100,14 @@ void ExpectCorrupt(const std::string& bytes, const std::string& needle) {
 }
 
 TEST(Gguf, RejectsHostileHeadersAndMetadata) {
-  ExpectCorrupt("GGML", "truncated");
+  ExpectCorrupt("GGU", "truncated");
+  ExpectCorrupt("GGML", "not a GGUF");
   ExpectCorrupt(Raw().Header(0, 0).b.replace(0, 4, "XXXX"), "not a GGUF");
   ExpectCorrupt(Raw().Header(0, 0, 7).b, "version 7");
   ExpectCorrupt(Raw().Header(0, uint64_t{1} << 60).b, "metadata count");
   ExpectCorrupt(Raw().Header(uint64_t{1} << 60, 0).b, "tensor count");
-  ExpectCorrupt(Raw().Header(0, 1).Put<uint64_t>(uint64_t{1} << 62).b, "length");
+  ExpectCorrupt(Raw().Header(0, 1).Put<uint64_t>(uint64_t{1} << 62).b + std::string(64, '\0'),
+                "key length");
   ExpectCorrupt(Raw().Header(0, 2).Str("k").Put<uint32_t>(4).Put<uint32_t>(1).Str("k").Put<uint32_t>(4).Put<uint32_t>(2).b,
                 "duplicate key k");
   ExpectCorrupt(Raw().Header(0, 1).Str("k").Put<uint32_t>(99).b, "unknown value type");

@@ -135,7 +135,7 @@ TEST(EngineModel, LoadRejectsInconsistentModels) {
       }
     }
     l.bytes = *w.Finish();
-    l.file = std::make_unique<GgufFile>(*GgufFile::Parse(l.bytes, "variant"));
+    l.file = std::make_unique<GgufFile>(GgufFile::Parse(l.bytes, "variant").value());
     return Transformer::Load(l.file.get()).status().message();
   };
   EXPECT_NE(variant("", "llama", 3).find("width not divisible"), std::string::npos);

@@ -1,5 +1,6 @@
 // Dot-product kernels (scalar references and AVX2 versions chosen at run
 // time) and the threaded matrix product built on them.
+#include <cpuid.h>
 #include <immintrin.h>
 
 #include <cstdlib>
@@ -168,8 +169,10 @@ bool CpuHasAvx2() {
     const char* off = std::getenv("WARDEN_NO_SIMD");
     if (off != nullptr && *off != '\0' && *off != '0') return false;
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-           __builtin_cpu_supports("f16c");
+    // F16C via cpuid: not every compiler's __builtin_cpu_supports knows it.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C) != 0;
+    return f16c && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   }();
   return has;
 }

@@ -134,7 +134,7 @@ class GgufFile {
   const GgufValue* Find(std::string_view key) const;
   // Typed getters: NotFound when absent, Corruption when of the wrong type.
   Result<std::string> GetString(std::string_view key) const;
-  Result<int64_t> GetInt(std::string_view key) const;  // any integer type or bool
+  Result<int64_t> GetInt(std::string_view key) const;   // any integer type or bool
   Result<double> GetFloat(std::string_view key) const;  // any number type
   // The value, or `fallback` when absent (still Corruption when mistyped).
   Result<int64_t> GetIntOr(std::string_view key, int64_t fallback) const;

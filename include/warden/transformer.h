@@ -82,7 +82,7 @@ class Transformer {
 
 // Shape and encoding of a random-weight model (see SynthesizeModel).
 struct SynthOptions {
-  std::string arch = "llama";  // llama | qwen2
+  std::string arch = "llama";      // llama | qwen2
   GgmlType type = GgmlType::kF32;  // of every weight matrix; norms and biases are f32
   int32_t n_layer = 2, d_model = 64, n_head = 4, n_kv_head = 2, d_ff = 128;
   int32_t vocab_size = 512;  // >= 300 (bytes, specials, a few merges)

@@ -28,7 +28,8 @@ void Info(const std::string& path, bool all_tensors) {
     e.second += t.nbytes;
   }
   for (const auto& [type, e] : by_type) {
-    std::printf("tensors %s: %d, %.1f MB\n", type.c_str(), e.first, static_cast<double>(e.second) / 1e6);
+    std::printf("tensors %s: %d, %.1f MB\n", type.c_str(), e.first,
+                static_cast<double>(e.second) / 1e6);
   }
   size_t shown = 0;
   for (const GgufTensor& t : f.tensors()) {
@@ -45,10 +46,11 @@ void Info(const std::string& path, bool all_tensors) {
   auto tf = Transformer::Load(&f);
   if (tf.ok()) {
     const TransformerConfig& c = (*tf)->config();
-    std::printf("engine: %s, %d layers, width %d, heads %d (kv %d), ffn %d, vocabulary %d, %s head, "
-                "%.1f MB read per token\n",
-                c.arch.c_str(), c.n_layer, c.d_model, c.n_head, c.n_kv_head, c.d_ff, c.vocab_size,
-                c.tied_output ? "tied" : "separate", static_cast<double>((*tf)->bytes_per_token()) / 1e6);
+    std::printf(
+        "engine: %s, %d layers, width %d, heads %d (kv %d), ffn %d, vocabulary %d, %s head, "
+        "%.1f MB read per token\n",
+        c.arch.c_str(), c.n_layer, c.d_model, c.n_head, c.n_kv_head, c.d_ff, c.vocab_size,
+        c.tied_output ? "tied" : "separate", static_cast<double>((*tf)->bytes_per_token()) / 1e6);
   } else {
     std::printf("engine: cannot run this file: %s\n", tf.status().message().c_str());
   }

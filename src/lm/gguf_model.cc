@@ -151,7 +151,8 @@ Result<ModelVocab> ReadModelVocab(const GgufFile& f) {
   WARDEN_ASSIGN_OR_RETURN(v.unk, SpecialId(f, "tokenizer.ggml.unknown_token_id", n));
   WARDEN_ASSIGN_OR_RETURN(v.pad, SpecialId(f, "tokenizer.ggml.padding_token_id", n));
   WARDEN_ASSIGN_OR_RETURN(v.eot, SpecialId(f, "tokenizer.ggml.eot_token_id", n));
-  WARDEN_ASSIGN_OR_RETURN(int64_t add_bos, f.GetIntOr("tokenizer.ggml.add_bos_token", v.model == "llama"));
+  WARDEN_ASSIGN_OR_RETURN(int64_t add_bos,
+                          f.GetIntOr("tokenizer.ggml.add_bos_token", v.model == "llama"));
   WARDEN_ASSIGN_OR_RETURN(int64_t add_eos, f.GetIntOr("tokenizer.ggml.add_eos_token", 0));
   WARDEN_ASSIGN_OR_RETURN(int64_t space, f.GetIntOr("tokenizer.ggml.add_space_prefix", 1));
   v.add_bos = add_bos != 0;
@@ -178,8 +179,8 @@ Result<std::unique_ptr<LanguageModel>> LoadGgufModel(const std::string& path,
   auto tok = NewModelTokenizer(vocab);
   if (!tok.ok()) return tok.status().WithContext(path);
   const TokenId bos = vocab.add_bos ? vocab.bos : -1;
-  return std::unique_ptr<LanguageModel>(
-      new GgufModel(path, std::move(file), std::move(tf), std::move(tok).value(), bos, opts.threads));
+  return std::unique_ptr<LanguageModel>(new GgufModel(path, std::move(file), std::move(tf),
+                                                      std::move(tok).value(), bos, opts.threads));
 }
 
 }  // namespace warden

@@ -90,20 +90,18 @@ uint64_t ScalarBytes(GgufValueType t) {
   }
 }
 bool IsKnownValueType(uint32_t t) { return t <= 12; }
-bool IsFloatType(GgufValueType t) {
-  return t == GgufValueType::kF32 || t == GgufValueType::kF64;
-}
+bool IsFloatType(GgufValueType t) { return t == GgufValueType::kF32 || t == GgufValueType::kF64; }
 
 // Reads one scalar of type `t` as (integer, float).
 Status ReadScalar(Cursor& c, GgufValueType t, int64_t* i, double* f) {
   switch (t) {
-#define WARDEN_GGUF_INT(ENUM, CTYPE)                   \
-  case GgufValueType::ENUM: {                          \
-    CTYPE v{};                                         \
-    WARDEN_RETURN_IF_ERROR(c.Read(&v, "value"));       \
-    *i = static_cast<int64_t>(v);                      \
-    *f = static_cast<double>(v);                       \
-    return Status::Ok();                               \
+#define WARDEN_GGUF_INT(ENUM, CTYPE)             \
+  case GgufValueType::ENUM: {                    \
+    CTYPE v{};                                   \
+    WARDEN_RETURN_IF_ERROR(c.Read(&v, "value")); \
+    *i = static_cast<int64_t>(v);                \
+    *f = static_cast<double>(v);                 \
+    return Status::Ok();                         \
   }
     WARDEN_GGUF_INT(kU8, uint8_t)
     WARDEN_GGUF_INT(kI8, int8_t)
@@ -179,9 +177,7 @@ Status ReadValue(Cursor& c, GgufValue* v) {
   return Status::Ok();
 }
 
-bool MulOverflows(int64_t a, int64_t b, int64_t* out) {
-  return __builtin_mul_overflow(a, b, out);
-}
+bool MulOverflows(int64_t a, int64_t b, int64_t* out) { return __builtin_mul_overflow(a, b, out); }
 
 }  // namespace
 
@@ -312,8 +308,7 @@ Status GgufFile::ParseAll(std::string_view bytes) {
       uint64_t dim = 0;
       WARDEN_RETURN_IF_ERROR(c.Read(&dim, "dimension"));
       if (dim == 0 || dim > static_cast<uint64_t>(kMaxElements) ||
-          MulOverflows(elements, static_cast<int64_t>(dim), &elements) ||
-          elements > kMaxElements) {
+          MulOverflows(elements, static_cast<int64_t>(dim), &elements) || elements > kMaxElements) {
         return c.Error("tensor " + t.name + ": bad dimension " + std::to_string(dim));
       }
       t.dims.push_back(static_cast<int64_t>(dim));
@@ -342,8 +337,8 @@ Status GgufFile::ParseAll(std::string_view bytes) {
   for (GgufTensor& t : tensors_) {
     if (t.offset > data_size || t.nbytes > data_size - t.offset) {
       return Status::Corruption(name_ + ": tensor " + t.name + " data (" +
-                                std::to_string(t.nbytes) + " bytes at " +
-                                std::to_string(t.offset) + ") past end of file");
+                                std::to_string(t.nbytes) + " bytes at " + std::to_string(t.offset) +
+                                ") past end of file");
     }
     t.data = reinterpret_cast<const uint8_t*>(bytes.data()) + data_offset_ + t.offset;
     extents.emplace_back(t.offset, t.offset + t.nbytes);

@@ -105,7 +105,8 @@ WARDEN_AVX2 float DotF16Avx2(const uint8_t* row, const float* x, const ActBlock*
   __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    const __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * i)));
+    const __m256 w0 =
+        _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * i)));
     const __m256 w1 =
         _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * i + 16)));
     a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + i), a0);
@@ -120,7 +121,8 @@ WARDEN_AVX2 float DotBF16Avx2(const uint8_t* row, const float* x, const ActBlock
   __m256 a0 = _mm256_setzero_ps();
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * i)));
+    const __m256i h =
+        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * i)));
     const __m256 w = _mm256_castsi256_ps(_mm256_slli_epi32(h, 16));
     a0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(x + i), a0);
   }
@@ -137,29 +139,44 @@ WARDEN_AVX2 __m256 BlockDot(__m256i w, __m256i x) {
   return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
 }
 
-WARDEN_AVX2 float DotQ8_0Avx2(const uint8_t* row, const float*, const ActBlock* xq, int64_t n) {
-  __m256 acc = _mm256_setzero_ps();
-  for (int64_t b = 0; b < n / kBlock; ++b, row += 34) {
-    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 2));
-    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[b].qs));
-    const __m256 d = _mm256_set1_ps(_cvtsh_ss(Load16(row)) * xq[b].d);
-    acc = _mm256_fmadd_ps(d, BlockDot(w, x), acc);
+// One block's weighted contribution: d_w * d_x * (w . x) in 8 lanes.
+WARDEN_AVX2 __m256 Q8Block(const uint8_t* blk, const ActBlock& x) {
+  const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
+  const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs));
+  return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(Load16(blk)) * x.d), BlockDot(w, q));
+}
+
+WARDEN_AVX2 __m256 Q4Block(const uint8_t* blk, const ActBlock& x) {
+  const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2));
+  __m256i w = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
+  w = _mm256_sub_epi8(_mm256_and_si256(w, _mm256_set1_epi8(0x0f)), _mm256_set1_epi8(8));
+  const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs));
+  return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(Load16(blk)) * x.d), BlockDot(w, q));
+}
+
+// Four independent accumulators: one chain of adds would make the add
+// latency, not memory, the limit (a 576-wide row is only 18 blocks).
+template <__m256 (*Block)(const uint8_t*, const ActBlock&), int64_t kBytes>
+WARDEN_AVX2 float DotBlocksAvx2(const uint8_t* row, const ActBlock* xq, int64_t n) {
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+  const int64_t blocks = n / kBlock;
+  int64_t b = 0;
+  for (; b + 4 <= blocks; b += 4) {
+    a0 = _mm256_add_ps(a0, Block(row + b * kBytes, xq[b]));
+    a1 = _mm256_add_ps(a1, Block(row + (b + 1) * kBytes, xq[b + 1]));
+    a2 = _mm256_add_ps(a2, Block(row + (b + 2) * kBytes, xq[b + 2]));
+    a3 = _mm256_add_ps(a3, Block(row + (b + 3) * kBytes, xq[b + 3]));
   }
-  return HorizontalSum(acc);
+  for (; b < blocks; ++b) a0 = _mm256_add_ps(a0, Block(row + b * kBytes, xq[b]));
+  return HorizontalSum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+}
+
+WARDEN_AVX2 float DotQ8_0Avx2(const uint8_t* row, const float*, const ActBlock* xq, int64_t n) {
+  return DotBlocksAvx2<Q8Block, 34>(row, xq, n);
 }
 
 WARDEN_AVX2 float DotQ4_0Avx2(const uint8_t* row, const float*, const ActBlock* xq, int64_t n) {
-  __m256 acc = _mm256_setzero_ps();
-  const __m256i low = _mm256_set1_epi8(0x0f), eight = _mm256_set1_epi8(8);
-  for (int64_t b = 0; b < n / kBlock; ++b, row += 18) {
-    const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2));
-    __m256i w = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
-    w = _mm256_sub_epi8(_mm256_and_si256(w, low), eight);
-    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[b].qs));
-    const __m256 d = _mm256_set1_ps(_cvtsh_ss(Load16(row)) * xq[b].d);
-    acc = _mm256_fmadd_ps(d, BlockDot(w, x), acc);
-  }
-  return HorizontalSum(acc);
+  return DotBlocksAvx2<Q4Block, 18>(row, xq, n);
 }
 
 #undef WARDEN_AVX2
@@ -230,7 +247,8 @@ void MatMul(const Matrix& w, const float* x, const ActBlock* xq, int64_t n_token
     for (int64_t r = r0; r < r1; ++r) {
       const uint8_t* row = w.data + r * w.row_bytes;
       for (int64_t t = 0; t < n_tokens; ++t) {
-        y[t * w.rows + r] = dot(row, x + t * w.cols, xq ? xq + t * blocks_per_token : nullptr, w.cols);
+        y[t * w.rows + r] =
+            dot(row, x + t * w.cols, xq ? xq + t * blocks_per_token : nullptr, w.cols);
       }
     }
   };

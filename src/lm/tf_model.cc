@@ -60,9 +60,9 @@ struct Transformer::Impl {
     WARDEN_RETURN_IF_ERROR(Check(tf::IsSupportedWeightType(t->type),
                                  name + ": tensor type " + GgmlTypeName(t->type) +
                                      " is not supported (f32, f16, bf16, q8_0, q4_0, q5_0)"));
-    WARDEN_RETURN_IF_ERROR(Check(t->dims.size() == 2 && t->dims[0] == cols && t->dims[1] == rows,
-                                 name + " must be " + std::to_string(cols) + " x " +
-                                     std::to_string(rows)));
+    WARDEN_RETURN_IF_ERROR(
+        Check(t->dims.size() == 2 && t->dims[0] == cols && t->dims[1] == rows,
+              name + " must be " + std::to_string(cols) + " x " + std::to_string(rows)));
     WARDEN_RETURN_IF_ERROR(
         Check(reinterpret_cast<uintptr_t>(t->data) % 4 == 0, name + ": misaligned data"));
     WARDEN_RETURN_IF_ERROR(Check(!tf::UsesActBlocks(t->type) || cols % tf::kBlock == 0,
@@ -86,8 +86,8 @@ struct Transformer::Impl {
     }
     const std::string a = cfg.arch + ".";
     auto get = [&](const std::string& key, int64_t fallback, int32_t* out) -> Status {
-      WARDEN_ASSIGN_OR_RETURN(int64_t v, fallback < 0 ? file->GetInt(a + key)
-                                                      : file->GetIntOr(a + key, fallback));
+      WARDEN_ASSIGN_OR_RETURN(
+          int64_t v, fallback < 0 ? file->GetInt(a + key) : file->GetIntOr(a + key, fallback));
       if (v <= 0 || v > kMaxDim) return Check(false, a + key + " out of range");
       *out = static_cast<int32_t>(v);
       return Status::Ok();
@@ -100,7 +100,8 @@ struct Transformer::Impl {
     WARDEN_RETURN_IF_ERROR(get("context_length", 2048, &cfg.context_length));
     WARDEN_RETURN_IF_ERROR(Check(cfg.n_layer <= 4096, "too many layers"));
     WARDEN_RETURN_IF_ERROR(Check(cfg.d_model % cfg.n_head == 0, "width not divisible by heads"));
-    WARDEN_RETURN_IF_ERROR(Check(cfg.n_head % cfg.n_kv_head == 0, "heads not divisible by kv heads"));
+    WARDEN_RETURN_IF_ERROR(
+        Check(cfg.n_head % cfg.n_kv_head == 0, "heads not divisible by kv heads"));
     cfg.head_dim = cfg.d_model / cfg.n_head;
     WARDEN_RETURN_IF_ERROR(Check(cfg.head_dim % 2 == 0, "odd head dimension"));
     int32_t rope_dims = cfg.head_dim;
@@ -108,7 +109,8 @@ struct Transformer::Impl {
     if (rope_dims != cfg.head_dim) {
       return Status::Unimplemented(file->name() + ": partial rotary embeddings are not supported");
     }
-    WARDEN_ASSIGN_OR_RETURN(double eps, file->GetFloatOr(a + "attention.layer_norm_rms_epsilon", 1e-5));
+    WARDEN_ASSIGN_OR_RETURN(double eps,
+                            file->GetFloatOr(a + "attention.layer_norm_rms_epsilon", 1e-5));
     WARDEN_ASSIGN_OR_RETURN(double base, file->GetFloatOr(a + "rope.freq_base", 10000.0));
     WARDEN_RETURN_IF_ERROR(Check(eps > 0 && eps < 1, "rms epsilon out of range"));
     WARDEN_RETURN_IF_ERROR(Check(base > 1 && base < 1e12, "rope base out of range"));
@@ -154,8 +156,9 @@ struct Transformer::Impl {
       WARDEN_RETURN_IF_ERROR(LoadVector(p + "attn_v.bias", cfg.n_kv_head * hd, &l.bv, true));
     }
     for (int64_t i = 0; i < hd / 2; ++i) {
-      inv_freq.push_back(static_cast<float>(
-          std::pow(static_cast<double>(cfg.rope_base), -2.0 * static_cast<double>(i) / static_cast<double>(hd))));
+      inv_freq.push_back(
+          static_cast<float>(std::pow(static_cast<double>(cfg.rope_base),
+                                      -2.0 * static_cast<double>(i) / static_cast<double>(hd))));
     }
     return Status::Ok();
   }
@@ -235,7 +238,8 @@ const TransformerConfig& Transformer::config() const { return impl_->cfg; }
 uint64_t Transformer::bytes_per_token() const { return impl_->bytes_per_token; }
 uint64_t Transformer::kv_bytes_per_token() const {
   const auto& c = impl_->cfg;
-  return 2ull * 4 * static_cast<uint64_t>(c.n_layer) * static_cast<uint64_t>(c.n_kv_head * c.head_dim);
+  return 2ull * 4 * static_cast<uint64_t>(c.n_layer) *
+         static_cast<uint64_t>(c.n_kv_head * c.head_dim);
 }
 
 std::unique_ptr<Transformer::State> Transformer::NewState(int threads) const {

@@ -45,8 +45,8 @@ uint16_t FloatToHalf(float f) {
   const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000);
   const float a = std::fabs(f);
   if (std::isnan(f)) return sign | 0x7e00;
-  if (a >= 65520.0f) return sign | 0x7c00;  // rounds to infinity
-  if (a < 6.103515625e-05f) {               // subnormal half: multiples of 2^-24
+  if (a >= 65520.0f) return sign | 0x7c00;            // rounds to infinity
+  if (a < 6.103515625e-05f) {                         // subnormal half: multiples of 2^-24
     const float q = std::nearbyint(a * 16777216.0f);  // ties to even (default mode)
     return sign | static_cast<uint16_t>(q);
   }

@@ -48,7 +48,8 @@ std::string Utf8(uint32_t cp) {
 
 // Pairs (left, right) of growing pieces built from `space` and lowercase
 // letters, in an order where both halves always exist before the merge.
-void AddPieces(const std::string& space, size_t want, std::vector<std::pair<std::string, std::string>>* out) {
+void AddPieces(const std::string& space, size_t want,
+               std::vector<std::pair<std::string, std::string>>* out) {
   std::vector<std::string> letters, bigrams;
   for (char c = 'a'; c <= 'z'; ++c) letters.emplace_back(1, c);
   auto add = [&](const std::string& a, const std::string& b) {
@@ -86,7 +87,8 @@ void AddGpt2Vocab(GgufWriter* w, int32_t vocab, const std::string& pre) {
   }
   tokens.push_back("<|endoftext|>");
   std::vector<std::pair<std::string, std::string>> pairs;
-  AddPieces(Utf8(0x120) /* Ġ, the space byte */, static_cast<size_t>(vocab) - tokens.size(), &pairs);
+  AddPieces(Utf8(0x120) /* Ġ, the space byte */, static_cast<size_t>(vocab) - tokens.size(),
+            &pairs);
   std::vector<std::string> merges;
   for (const auto& [a, b] : pairs) {
     merges.push_back(a + " " + b);
@@ -152,7 +154,8 @@ std::string Encode(GgmlType type, const std::vector<float>& values, int64_t cols
   const int64_t rb = tf::RowBytes(type, cols);
   std::string out(static_cast<size_t>(rows * rb), '\0');
   for (int64_t r = 0; r < rows; ++r) {
-    tf::QuantizeRow(type, values.data() + r * cols, cols, reinterpret_cast<uint8_t*>(out.data()) + r * rb);
+    tf::QuantizeRow(type, values.data() + r * cols, cols,
+                    reinterpret_cast<uint8_t*>(out.data()) + r * rb);
   }
   return out;
 }
@@ -166,16 +169,17 @@ Result<std::string> SynthesizeModel(const SynthOptions& o) {
   if (!tf::IsSupportedWeightType(o.type)) {
     return Status::InvalidArgument("synth: unsupported type " + GgmlTypeName(o.type));
   }
-  const std::string vocab_kind = !o.vocab.empty() ? o.vocab : (o.arch == "llama" ? "llama" : "gpt2");
+  const std::string vocab_kind =
+      !o.vocab.empty() ? o.vocab : (o.arch == "llama" ? "llama" : "gpt2");
   if (vocab_kind != "llama" && vocab_kind != "gpt2") {
     return Status::InvalidArgument("synth: vocabulary must be llama or gpt2");
   }
   const bool quantized = tf::UsesActBlocks(o.type);
   if (o.n_layer < 1 || o.n_layer > 256 || o.d_model < 2 || o.d_model > 16384 || o.n_head < 1 ||
       o.n_kv_head < 1 || o.d_model % o.n_head != 0 || o.n_head % o.n_kv_head != 0 ||
-      (o.d_model / o.n_head) % 2 != 0 || o.d_ff < 1 || o.d_ff > 65536 ||
-      o.context_length < 1 || (quantized && (o.d_model % 32 != 0 || o.d_ff % 32 != 0 ||
-                                             (o.d_model / o.n_head) * o.n_head % 32 != 0))) {
+      (o.d_model / o.n_head) % 2 != 0 || o.d_ff < 1 || o.d_ff > 65536 || o.context_length < 1 ||
+      (quantized &&
+       (o.d_model % 32 != 0 || o.d_ff % 32 != 0 || (o.d_model / o.n_head) * o.n_head % 32 != 0))) {
     return Status::InvalidArgument(
         "synth: bad shape (heads must divide the width, kv heads the heads, head dimension even; "
         "quantized types need width and FFN multiples of 32)");

@@ -10,9 +10,9 @@
 // worker can neither skip nor repeat a chunk of a newer job, and it touches
 // the job's function only after a successful claim. The caller returns once
 // every chunk is claimed and no worker is inside a claim-and-run (`active`).
+#include <immintrin.h>
 #include <atomic>
 #include <condition_variable>
-#include <immintrin.h>
 #include <mutex>
 #include <thread>
 #include <vector>

@@ -108,7 +108,15 @@ TEST(Gguf, RejectsHostileHeadersAndMetadata) {
   ExpectCorrupt(Raw().Header(uint64_t{1} << 60, 0).b, "tensor count");
   ExpectCorrupt(Raw().Header(0, 1).Put<uint64_t>(uint64_t{1} << 62).b + std::string(64, '\0'),
                 "key length");
-  ExpectCorrupt(Raw().Header(0, 2).Str("k").Put<uint32_t>(4).Put<uint32_t>(1).Str("k").Put<uint32_t>(4).Put<uint32_t>(2).b,
+  ExpectCorrupt(Raw()
+                    .Header(0, 2)
+                    .Str("k")
+                    .Put<uint32_t>(4)
+                    .Put<uint32_t>(1)
+                    .Str("k")
+                    .Put<uint32_t>(4)
+                    .Put<uint32_t>(2)
+                    .b,
                 "duplicate key k");
   ExpectCorrupt(Raw().Header(0, 1).Str("k").Put<uint32_t>(99).b, "unknown value type");
   ExpectCorrupt(Raw().Header(0, 1).Str("k").Put<uint32_t>(9).Put<uint32_t>(9).Put<uint64_t>(1).b,
@@ -121,7 +129,8 @@ TEST(Gguf, RejectsHostileHeadersAndMetadata) {
 }
 
 // One tensor info after an empty metadata section.
-Raw TensorHeader(const std::string& name, std::vector<uint64_t> dims, uint32_t type, uint64_t offset) {
+Raw TensorHeader(const std::string& name, std::vector<uint64_t> dims, uint32_t type,
+                 uint64_t offset) {
   Raw r;
   r.Header(1, 0).Str(name).Put<uint32_t>(static_cast<uint32_t>(dims.size()));
   for (uint64_t d : dims) r.Put(d);
@@ -148,7 +157,8 @@ TEST(Gguf, RejectsBadTensors) {
   ExpectCorrupt(r.Pad().b + std::string(128, '\0'), "overlap");
   Raw dup;
   dup.Header(2, 0);
-  for (uint64_t off : {0, 32}) dup.Str("a").Put<uint32_t>(1).Put<uint64_t>(8).Put<uint32_t>(0).Put(off);
+  for (uint64_t off : {0, 32})
+    dup.Str("a").Put<uint32_t>(1).Put<uint64_t>(8).Put<uint32_t>(0).Put(off);
   ExpectCorrupt(dup.Pad().b + std::string(64, '\0'), "duplicate tensor a");
 }
 

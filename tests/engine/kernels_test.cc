@@ -46,9 +46,10 @@ TEST(EngineKernels, QuantizeRoundTripWithinStep) {
     GgmlType t;
     float rel;  // error bound as a fraction of the block's max |x|
   };
-  for (Case c : {Case{GgmlType::kF16, 1e-3f}, Case{GgmlType::kBF16, 8e-3f},
-                 Case{GgmlType::kQ8_0, 0.5f / 127 + 1e-3f}, Case{GgmlType::kQ5_0, 1.0f / 16 + 1e-3f},
-                 Case{GgmlType::kQ4_0, 1.0f / 8 + 1e-3f}}) {
+  for (Case c :
+       {Case{GgmlType::kF16, 1e-3f}, Case{GgmlType::kBF16, 8e-3f},
+        Case{GgmlType::kQ8_0, 0.5f / 127 + 1e-3f}, Case{GgmlType::kQ5_0, 1.0f / 16 + 1e-3f},
+        Case{GgmlType::kQ4_0, 1.0f / 8 + 1e-3f}}) {
     std::vector<uint8_t> buf(static_cast<size_t>(RowBytes(c.t, n)));
     QuantizeRow(c.t, x.data(), n, buf.data());
     DequantizeRow(c.t, buf.data(), n, y.data());
@@ -84,8 +85,8 @@ TEST(EngineKernels, DotKernelsMatchReference) {
         // activations it sees (quantized ones for the q types).
         double expect = 0, scale = 0;
         for (int64_t i = 0; i < n; ++i) {
-          const double xi = UsesActBlocks(t) ? static_cast<double>(xq[i / 32].d) * xq[i / 32].qs[i % 32]
-                                             : x[i];
+          const double xi =
+              UsesActBlocks(t) ? static_cast<double>(xq[i / 32].d) * xq[i / 32].qs[i % 32] : x[i];
           expect += static_cast<double>(wd[i]) * xi;
           scale += std::fabs(static_cast<double>(wd[i]) * xi);
         }
@@ -102,7 +103,8 @@ TEST(EngineKernels, DotKernelsMatchReference) {
 
 TEST(EngineKernels, SimdCoversTheMainTypes) {
   if (!SimdAvailable()) GTEST_SKIP() << "no AVX2 on this CPU (or WARDEN_NO_SIMD set)";
-  for (GgmlType t : {GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16, GgmlType::kQ8_0, GgmlType::kQ4_0}) {
+  for (GgmlType t :
+       {GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16, GgmlType::kQ8_0, GgmlType::kQ4_0}) {
     EXPECT_NE(SimdDot(t), nullptr) << GgmlTypeName(t);
   }
 }

@@ -78,14 +78,15 @@ TEST_P(EngineForward, BatchedPromptEqualsTokenByToken) {
   EXPECT_LT(MaxDiff(Logits(*m.tf, batch.get(), prompt), a), 1e-5f);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Types, EngineForward,
-    ::testing::Combine(::testing::Values("llama", "qwen2"),
-                       ::testing::Values(GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16,
-                                         GgmlType::kQ8_0, GgmlType::kQ4_0, GgmlType::kQ5_0)),
-    [](const auto& info) {
-      return std::get<0>(info.param) + "_" + GgmlTypeName(std::get<1>(info.param));
-    });
+INSTANTIATE_TEST_SUITE_P(Types, EngineForward,
+                         ::testing::Combine(::testing::Values("llama", "qwen2"),
+                                            ::testing::Values(GgmlType::kF32, GgmlType::kF16,
+                                                              GgmlType::kBF16, GgmlType::kQ8_0,
+                                                              GgmlType::kQ4_0, GgmlType::kQ5_0)),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) + "_" +
+                                  GgmlTypeName(std::get<1>(info.param));
+                         });
 
 TEST(EngineModel, BadTokensLeaveTheStateUnchanged) {
   Loaded m = Make(SynthOptions{});
@@ -93,7 +94,8 @@ TEST(EngineModel, BadTokensLeaveTheStateUnchanged) {
   std::vector<float> logits(static_cast<size_t>(m.tf->config().vocab_size));
   EXPECT_EQ(m.tf->Forward(s.get(), std::vector<TokenId>{1, 512}, logits).code(),
             StatusCode::kOutOfRange);
-  EXPECT_EQ(m.tf->Forward(s.get(), std::vector<TokenId>{-1}, logits).code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(m.tf->Forward(s.get(), std::vector<TokenId>{-1}, logits).code(),
+            StatusCode::kOutOfRange);
   EXPECT_EQ(s->position(), 0);
   EXPECT_FALSE(m.tf->Forward(s.get(), {}, logits).ok());
   std::vector<float> small(3);
@@ -131,7 +133,8 @@ TEST(EngineModel, LoadRejectsInconsistentModels) {
     }
     for (const GgufTensor& t : src->tensors()) {
       if (t.name != drop) {
-        w.AddTensor(t.name, t.type, t.dims, std::string(reinterpret_cast<const char*>(t.data), t.nbytes));
+        w.AddTensor(t.name, t.type, t.dims,
+                    std::string(reinterpret_cast<const char*>(t.data), t.nbytes));
       }
     }
     l.bytes = *w.Finish();

@@ -1,6 +1,7 @@
 // GgufModel: the transformer engine behind the LanguageModel interface.
 #include "warden/gguf_model.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -36,8 +37,16 @@ class GgufSession final : public LmSession {
     return Status::Ok();
   }
 
-  // Tokens are run lazily, all pending ones in one batch (prompt processing).
+  // Tokens are run lazily, all pending ones in one batch (prompt processing);
+  // the last logits are kept so asking twice costs nothing.
   Status NextLogits(std::span<float> logits) override {
+    if (logits.size() != static_cast<size_t>(tf_->config().vocab_size)) {
+      return Status::InvalidArgument("logits buffer size differs from the vocabulary size");
+    }
+    if (pending_.empty() && state_->position() > 0) {
+      std::copy(last_.begin(), last_.end(), logits.begin());
+      return Status::Ok();
+    }
     if (state_->position() == 0 && bos_ >= 0) pending_.insert(pending_.begin(), bos_);
     Status s = tf_->Forward(state_.get(), pending_, logits);
     if (!s.ok()) {
@@ -45,6 +54,7 @@ class GgufSession final : public LmSession {
       return s;
     }
     pending_.clear();
+    last_.assign(logits.begin(), logits.end());
     return Status::Ok();
   }
 
@@ -60,6 +70,7 @@ class GgufSession final : public LmSession {
   TokenId bos_;
   std::unique_ptr<Transformer::State> state_;
   std::vector<TokenId> pending_, history_;
+  std::vector<float> last_;
 };
 
 class GgufModel final : public LanguageModel {

@@ -45,6 +45,8 @@ TEST(GgufModel, LlamaVocabularyAddsBosImplicitly) {
   ASSERT_TRUE((*s)->Append(ids).ok());
   ASSERT_TRUE((*s)->NextLogits(a).ok());
   EXPECT_EQ((*s)->history().size(), ids.size());
+  ASSERT_TRUE((*s)->NextLogits(b).ok());  // asking again: the same logits
+  EXPECT_EQ(a, b);
   // The same tokens one at a time give the same logits.
   (*s)->Reset();
   for (TokenId t : ids) {

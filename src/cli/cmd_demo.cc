@@ -20,6 +20,7 @@ struct DemoFlags {
   int32_t tokens = 200;
   uint64_t seed = 1;
   WatermarkFlags wm;
+  bool gguf = false;
 };
 
 void EnsureModel(const std::string& path) {
@@ -38,7 +39,7 @@ void EnsureKey(const std::string& path) {
   OrDie(WriteFileAtomic(path, key.secret + "\n"));
 }
 
-std::string GenerateText(const NgramModel& model, const DemoFlags& f, const WatermarkConfig* wm,
+std::string GenerateText(const LanguageModel& model, const DemoFlags& f, const WatermarkConfig* wm,
                          const WatermarkKey& key) {
   SamplerOptions so;
   so.seed = f.seed;
@@ -54,13 +55,15 @@ std::string GenerateText(const NgramModel& model, const DemoFlags& f, const Wate
   GenerateOptions go;
   go.max_tokens = f.tokens;
   go.min_tokens = f.tokens;
+  go.start_with_eos = !f.gguf;
   return OrDie(Generate(model, chain, f.prompt, go)).text;
 }
 
 void Run(DemoFlags f) {
   const std::string model_path = f.model.empty() ? DefaultModelPath() : f.model;
-  EnsureModel(model_path);
-  auto model = LoadModelOrDie(model_path);
+  f.gguf = IsGgufPath(model_path);
+  if (!f.gguf) EnsureModel(model_path);
+  auto model = LoadAnyModelOrDie(model_path);
   if (f.wm.key_file.empty()) {
     EnsureKey(f.key_file);
     f.wm.key_file = f.key_file;

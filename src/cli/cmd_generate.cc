@@ -1,5 +1,5 @@
-// `warden generate`: stream text from the embedded model, optionally
-// watermarked.
+// `warden generate`: stream text from the embedded n-gram model or a GGUF
+// transformer, optionally watermarked.
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -18,6 +18,7 @@ struct GenerateFlags {
   std::string prompts_file;
   std::string jsonl_out;
   int32_t count = 1;
+  int threads = 1;
   GenerateOptions gen;
   SamplerOptions sampler;
   WatermarkFlags wm;
@@ -25,7 +26,10 @@ struct GenerateFlags {
 };
 
 void Run(const GenerateFlags& f) {
-  auto model = LoadModelOrDie(f.model.empty() ? DefaultModelPath() : f.model);
+  const std::string path = f.model.empty() ? DefaultModelPath() : f.model;
+  auto model = LoadAnyModelOrDie(path, f.threads);
+  GenerateOptions gen = f.gen;
+  if (IsGgufPath(path)) gen.start_with_eos = false;
   OrDie(SamplerChain::Validate(f.sampler));
   const bool watermark = f.wm.scheme != "none";
   WatermarkConfig config;
@@ -63,7 +67,7 @@ void Run(const GenerateFlags& f) {
         return Status::Ok();
       };
     }
-    Generation g = OrDie(Generate(*model, chain, prompts[i], f.gen, stream));
+    Generation g = OrDie(Generate(*model, chain, prompts[i], gen, stream));
     if (out) {
       nlohmann::json rec = {
           {"prompt", prompts[i]}, {"text", g.text}, {"tokens", g.tokens.size()}, {"seed", so.seed}};
@@ -96,6 +100,7 @@ void RegisterGenerate(CLI::App& app) {
   g->add_option("--top-k", f->sampler.top_k, "0 = off")->capture_default_str();
   g->add_option("--top-p", f->sampler.top_p, "1 = off")->capture_default_str();
   g->add_option("--seed", f->sampler.seed, "sampling seed")->capture_default_str();
+  g->add_option("--threads", f->threads, "threads for a GGUF model")->capture_default_str();
   f->wm.Register(g, /*watermark_name=*/true);
   g->callback([f]() { Run(*f); });
 }

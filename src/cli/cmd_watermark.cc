@@ -64,7 +64,7 @@ void RunDetect(DetectFlags f) {
   if (f.input.ends_with(".jsonl") || f.input.ends_with(".jsonl.zst")) f.jsonl = true;
   f.opts.ignore_repeated = !f.keep_repeats;
   OrDie(f.opts.Validate());
-  auto model = LoadModelOrDie(f.model.empty() ? DefaultModelPath() : f.model);
+  auto model = LoadAnyModelOrDie(f.model.empty() ? DefaultModelPath() : f.model);
   WatermarkConfig config = OrDie(f.wm.ToConfig(*model));
   WatermarkKey key = OrDie(f.wm.LoadKey());
   NormalizeOptions norm;

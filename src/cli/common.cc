@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "warden/gguf_model.h"
+
 namespace warden::cli {
 
 void Fail(const Status& s) { Fail(s.message()); }
@@ -31,6 +33,15 @@ std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path) {
   return std::move(m).value();
 }
 
+bool IsGgufPath(const std::string& path) { return LooksLikeGguf(path); }
+
+std::unique_ptr<LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads) {
+  if (!IsGgufPath(path)) return LoadModelOrDie(path);
+  GgufModelOptions opts;
+  opts.threads = threads;
+  return OrDie(LoadGgufModel(path, opts));
+}
+
 void PrintTrainReport(const std::string& path, const ModelTrainReport& r) {
   std::printf("trained %s: %llu documents, %.1f MB, %llu tokens; order %d, vocabulary %d\n",
               path.c_str(), static_cast<unsigned long long>(r.documents), r.bytes / 1e6,
@@ -55,7 +66,7 @@ void WatermarkFlags::Register(CLI::App* app, bool watermark_name) {
       ->capture_default_str();
 }
 
-Result<WatermarkConfig> WatermarkFlags::ToConfig(const NgramModel& model) const {
+Result<WatermarkConfig> WatermarkFlags::ToConfig(const LanguageModel& model) const {
   WatermarkConfig c;
   WARDEN_ASSIGN_OR_RETURN(c.scheme, ParseScheme(scheme));
   WARDEN_ASSIGN_OR_RETURN(c.seeding, ParseSeeding(seeding));

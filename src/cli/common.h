@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "warden/lm.h"
 #include "warden/ngram.h"
 #include "warden/status.h"
 #include "warden/train.h"
@@ -32,6 +33,12 @@ inline void OrDie(const Status& s) {
 // $WARDEN_MODEL, else models/default.wlm.
 std::string DefaultModelPath();
 std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path);
+// Either kind of model: a GGUF transformer (told apart by its magic bytes;
+// `threads` per session) or warden's own n-gram model.
+std::unique_ptr<LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads = 1);
+// True when `path` is a GGUF file. Such models get no end-of-text token in
+// front of the prompt (that is the n-gram model's training convention).
+bool IsGgufPath(const std::string& path);
 
 // Two lines: what was trained, and how long each stage took.
 void PrintTrainReport(const std::string& path, const ModelTrainReport& r);
@@ -48,7 +55,7 @@ struct WatermarkFlags {
 
   void Register(CLI::App* app, bool with_scheme_flag_name_watermark);
   // Parses the strings and fills vocabulary and tokenizer from the model.
-  Result<WatermarkConfig> ToConfig(const NgramModel& model) const;
+  Result<WatermarkConfig> ToConfig(const LanguageModel& model) const;
   Result<WatermarkKey> LoadKey() const;
 };
 

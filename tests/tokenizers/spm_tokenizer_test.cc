@@ -27,8 +27,9 @@ std::vector<TokenId> Enc(const Tokenizer& t, std::string_view s) {
   return ids;
 }
 
-const TokenId A = kSpmFirstPiece, B = A + 1, C = A + 2, AB = A + 3, BC = A + 4, SPACE = A + 5,
-              SPACE_A = A + 6;
+// Ids of AbcVocab's pieces, in order: a, b, c, ab, bc, space, space+a ("b"
+// itself is never the answer of a golden test, so it has no name).
+const TokenId A = kSpmFirstPiece, C = A + 2, AB = A + 3, BC = A + 4, SPACE = A + 5, SPACE_A = A + 6;
 
 ModelVocab AbcVocab(float ab_score, float bc_score) {
   ModelVocab v = SpmVocab({{"a", -1},

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "fairness/linalg.h"
 #include "warden/fairness_train.h"
 
 namespace warden::fairness {
@@ -21,32 +22,6 @@ double Sigmoid(double t) {
 // log(1 + exp(t)) without overflow.
 double Softplus(double t) { return t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t)); }
 
-// In-place Cholesky solve of the SPD system a x = b (a is k x k, row-major).
-bool CholeskySolve(std::vector<double>& a, std::vector<double>& b, size_t k) {
-  for (size_t j = 0; j < k; ++j) {
-    double d = a[j * k + j];
-    for (size_t p = 0; p < j; ++p) d -= a[j * k + p] * a[j * k + p];
-    if (!(d > 0)) return false;
-    d = std::sqrt(d);
-    a[j * k + j] = d;
-    for (size_t i = j + 1; i < k; ++i) {
-      double s = a[i * k + j];
-      for (size_t p = 0; p < j; ++p) s -= a[i * k + p] * a[j * k + p];
-      a[i * k + j] = s / d;
-    }
-  }
-  for (size_t i = 0; i < k; ++i) {
-    double s = b[i];
-    for (size_t p = 0; p < i; ++p) s -= a[i * k + p] * b[p];
-    b[i] = s / a[i * k + i];
-  }
-  for (size_t i = k; i-- > 0;) {
-    double s = b[i];
-    for (size_t p = i + 1; p < k; ++p) s -= a[p * k + i] * b[p];
-    b[i] = s / a[i * k + i];
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -136,7 +111,7 @@ Result<LogisticModel> FitLogistic(const Matrix& x, const std::vector<uint8_t>& l
     }
     h[d * (d + 1) + d] = c_sum + 1e-12;
     std::vector<double> step = g;
-    if (!CholeskySolve(h, step, d + 1)) {
+    if (!internal::CholeskySolve(h, step, d + 1)) {
       return Status::Internal("logistic: Hessian not positive definite (add l2)");
     }
     double decrement = 0;

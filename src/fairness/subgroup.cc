@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fairness/linalg.h"
 #include "warden/fairness_subgroup.h"
 
 namespace warden::fairness {
@@ -45,31 +46,6 @@ Scan ScanThresholds(const std::vector<double>& proj, const std::vector<double>& 
   return best;
 }
 
-bool SolveSpd(std::vector<double> a, std::vector<double>& b, size_t k) {
-  for (size_t j = 0; j < k; ++j) {
-    double d = a[j * k + j];
-    for (size_t p = 0; p < j; ++p) d -= a[j * k + p] * a[j * k + p];
-    if (!(d > 0)) return false;
-    d = std::sqrt(d);
-    a[j * k + j] = d;
-    for (size_t i = j + 1; i < k; ++i) {
-      double s = a[i * k + j];
-      for (size_t p = 0; p < j; ++p) s -= a[i * k + p] * a[j * k + p];
-      a[i * k + j] = s / d;
-    }
-  }
-  for (size_t i = 0; i < k; ++i) {
-    double s = b[i];
-    for (size_t p = 0; p < i; ++p) s -= a[i * k + p] * b[p];
-    b[i] = s / a[i * k + i];
-  }
-  for (size_t i = k; i-- > 0;) {
-    double s = b[i];
-    for (size_t p = i + 1; p < k; ++p) s -= a[p * k + i] * b[p];
-    b[i] = s / a[i * k + i];
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -172,7 +148,7 @@ Result<SubgroupFinding> AuditRichSubgroup(const std::vector<std::string>& names,
     ata[a * k + a] += ridge * n + 1e-12;
   }
   std::vector<double> w = atd;
-  if (!SolveSpd(ata, w, k)) return Status::Internal("rich subgroup audit: singular regression");
+  if (!internal::CholeskySolve(ata, w, k)) return Status::Internal("rich subgroup audit: singular regression");
   // The regression predicts high cost where approvals (FPR) run above base;
   // scanning the projection finds the best threshold on either side.
   std::vector<double> proj(n, 0.0);

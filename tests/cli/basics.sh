@@ -4,24 +4,7 @@
 # one-line errors promised for bad input. $1 is the warden binary.
 set -uo pipefail
 W="$1"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() {  # check NAME COMMAND... : the command must succeed
-  local name=$1; shift
-  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then
-    echo "FAIL: $name"; cat "$tmp/err"; fails=$((fails + 1))
-  fi
-}
-refuse() {  # refuse NAME PATTERN COMMAND... : must fail with one stderr line matching PATTERN
-  local name=$1 pattern=$2; shift 2
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then
-    echo "FAIL: $name: succeeded"; fails=$((fails + 1)); return
-  fi
-  if [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q "$pattern" "$tmp/err"; then
-    echo "FAIL: $name: stderr was:"; cat "$tmp/err"; fails=$((fails + 1))
-  fi
-}
+source "$(dirname "$0")/lib/harness.sh"
 
 check train "$W" lm train default --max-bytes 1500000 --vocab 2048 --order 3 -o "$tmp/m.wlm"
 check info "$W" lm info -m "$tmp/m.wlm"

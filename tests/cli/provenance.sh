@@ -5,24 +5,7 @@
 # foreign indexes are refused with one clear line. $1 is the warden binary.
 set -uo pipefail
 W="$1"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() {  # check NAME COMMAND... : the command must succeed
-  local name=$1; shift
-  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then
-    echo "FAIL: $name"; cat "$tmp/err"; fails=$((fails + 1))
-  fi
-}
-refuse() {  # refuse NAME PATTERN COMMAND... : must fail with one stderr line matching PATTERN
-  local name=$1 pattern=$2; shift 2
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then
-    echo "FAIL: $name: succeeded"; fails=$((fails + 1)); return
-  fi
-  if [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q "$pattern" "$tmp/err"; then
-    echo "FAIL: $name: stderr was:"; cat "$tmp/err"; fails=$((fails + 1))
-  fi
-}
+source "$(dirname "$0")/lib/harness.sh"
 expect() {  # expect NAME PATTERN : the last output must match PATTERN
   grep -q -- "$2" "$tmp/out" || { echo "FAIL: $1: output lacks $2"; cat "$tmp/out"; fails=$((fails + 1)); }
 }

@@ -1,11 +1,13 @@
 // RFC 4180 CSV reading for the fairness module. Input files are untrusted, so
 // every malformed construct is an error naming line and column, never a crash
 // (fuzz/fairness_csv_fuzz.cc).
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "warden/fairness_data.h"
+#include "warden/normalize.h"
 #include "warden/io.h"
 
 namespace warden::fairness {
@@ -39,6 +41,13 @@ Result<size_t> CsvTable::Column(std::string_view name) const {
 }
 
 Result<CsvTable> ParseCsv(std::string_view text, const CsvOptions& options) {
+  // Column names and categories end up in JSON models and reports, which
+  // must be valid UTF-8: refuse the file here, naming where it goes wrong.
+  if (const size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
+    const size_t bad_line = 1 + std::count(text.begin(), text.begin() + bad, '\n');
+    return Status::InvalidArgument("line " + std::to_string(bad_line) + ": invalid UTF-8 at byte " +
+                                   std::to_string(bad) + " (the CSV must be UTF-8)");
+  }
   CsvTable table;
   std::vector<std::string> row;
   std::string field;

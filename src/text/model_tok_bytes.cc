@@ -38,7 +38,9 @@ std::string Gpt2TextToBytes(std::string_view text) {
                        : (*p >> 4) == 14 ? 3
                        : (*p >> 3) == 30 ? 4
                                          : 1;
-    bool ok = static_cast<size_t>(end - p) >= len;
+    // A stray continuation byte or a 0xF8..0xFF lead is no character at all
+    // (found by fuzz/model_vocab_fuzz.cc: decoding it read past the end).
+    bool ok = (*p < 0x80 || len > 1) && static_cast<size_t>(end - p) >= len;
     for (size_t k = 1; ok && k < len; ++k) ok = (p[k] & 0xC0) == 0x80;
     if (!ok) {
       out.push_back(static_cast<char>(*p++));

@@ -9,26 +9,26 @@
 #include <string>
 #include <vector>
 
-#include "warden/corpus.h"
-#include "warden/ngram.h"
-#include "warden/text_detect.h"
-#include "warden/tokenizer.h"
+#include "warden/text/corpus.h"
+#include "warden/lm/ngram.h"
+#include "warden/watermark/text_detect.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden {
 namespace {
 
 struct Fixture {
-  std::unique_ptr<NgramModel> model;
-  std::unique_ptr<BpeTokenizer> own;
-  const Tokenizer* tok = nullptr;
+  std::unique_ptr<lm::NgramModel> model;
+  std::unique_ptr<text::BpeTokenizer> own;
+  const text::Tokenizer* tok = nullptr;
   std::string text;
 };
 
 const Fixture& Get() {
   static const Fixture* f = [] {
     auto* fx = new Fixture;
-    DefaultCorpusOptions co;
-    auto corpus = LoadDefaultCorpus(co);
+    text::DefaultCorpusOptions co;
+    auto corpus = text::LoadDefaultCorpus(co);
     if (corpus.ok()) {
       for (const auto& d : corpus->heldout) {
         fx->text += d.text;
@@ -36,13 +36,13 @@ const Fixture& Get() {
         if (fx->text.size() > (4u << 20)) break;
       }
     }
-    if (auto m = NgramModel::Load("models/default.wlm"); m.ok()) {
+    if (auto m = lm::NgramModel::Load("models/default.wlm"); m.ok()) {
       fx->model = std::move(m).value();
       fx->tok = &fx->model->tokenizer();
     } else {
       std::vector<std::string> texts = {fx->text.empty() ? std::string("the cat sat") : fx->text};
-      BpeTokenizer::TrainOptions o;
-      fx->own = std::make_unique<BpeTokenizer>(std::move(BpeTokenizer::Train(texts, o)).value());
+      text::BpeTokenizer::TrainOptions o;
+      fx->own = std::make_unique<text::BpeTokenizer>(std::move(text::BpeTokenizer::Train(texts, o)).value());
       fx->tok = fx->own.get();
     }
     if (fx->text.empty()) fx->text = "The quick brown fox jumps over the lazy dog. ";
@@ -54,17 +54,17 @@ const Fixture& Get() {
 
 void BM_DetectText(benchmark::State& state) {
   const Fixture& f = Get();
-  WatermarkConfig c;
+  watermark::WatermarkConfig c;
   c.vocab_size = f.tok->vocab_size();
   c.context_width = static_cast<int32_t>(state.range(0));
-  c.seeding = c.context_width == 1 ? Seeding::kLeftHash : Seeding::kSelfHash;
-  auto key = WatermarkKey::FromSecret("benchmark-key-0123456789");
-  auto det = TextWatermarkDetector::Create(f.tok, c, *key, NormalizeOptions{});
+  c.seeding = c.context_width == 1 ? watermark::Seeding::kLeftHash : watermark::Seeding::kSelfHash;
+  auto key = watermark::WatermarkKey::FromSecret("benchmark-key-0123456789");
+  auto det = watermark::TextWatermarkDetector::Create(f.tok, c, *key, text::NormalizeOptions{});
   if (!det.ok()) {
     state.SkipWithError(det.status().ToString().c_str());
     return;
   }
-  DetectOptions opts;
+  watermark::DetectOptions opts;
   for (auto _ : state) {
     auto r = det->Detect(f.text, opts);
     benchmark::DoNotOptimize(r);

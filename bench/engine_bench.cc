@@ -26,20 +26,20 @@
 #include <thread>
 #include <vector>
 
-#include "lm/tf_kernels.h"
-#include "warden/gguf.h"
-#include "warden/io.h"
-#include "warden/sampler.h"
-#include "warden/transformer.h"
-#include "warden/watermark.h"
+#include "lm/transformer_kernels.h"
+#include "warden/lm/gguf.h"
+#include "warden/core/io.h"
+#include "warden/lm/sampler.h"
+#include "warden/lm/transformer.h"
+#include "warden/watermark/watermark.h"
 
 namespace warden {
 namespace {
 
 constexpr int64_t kStreamBytes = int64_t{512} << 20;  // far beyond the caches
 
-SynthOptions SmolShape(GgmlType type) {
-  SynthOptions o;
+lm::SynthOptions SmolShape(lm::GgmlType type) {
+  lm::SynthOptions o;
   o.arch = "llama";
   o.type = type;
   o.n_layer = 30;
@@ -55,26 +55,26 @@ SynthOptions SmolShape(GgmlType type) {
 }
 
 struct BenchModel {
-  std::unique_ptr<GgufFile> file;
-  std::unique_ptr<Transformer> tf;
+  std::unique_ptr<lm::GgufFile> file;
+  std::unique_ptr<lm::Transformer> tf;
 };
 
-BenchModel* GetModel(GgmlType type) {
-  static std::map<GgmlType, std::unique_ptr<BenchModel>> cache;
+BenchModel* GetModel(lm::GgmlType type) {
+  static std::map<lm::GgmlType, std::unique_ptr<BenchModel>> cache;
   auto& slot = cache[type];
   if (slot) return slot.get();
   const char* dir = std::getenv("WARDEN_BENCH_DIR");
   const std::string path =
-      std::string(dir ? dir : "/tmp") + "/warden-smol-" + GgmlTypeName(type) + ".gguf";
-  if (!FileExists(path)) {
-    auto bytes = SynthesizeModel(SmolShape(type));
-    if (!bytes.ok() || !WriteFileAtomic(path, *bytes).ok()) return nullptr;
+      std::string(dir ? dir : "/tmp") + "/warden-smol-" + lm::GgmlTypeName(type) + ".gguf";
+  if (!core::FileExists(path)) {
+    auto bytes = lm::SynthesizeModel(SmolShape(type));
+    if (!bytes.ok() || !core::WriteFileAtomic(path, *bytes).ok()) return nullptr;
   }
-  auto f = GgufFile::Open(path);
+  auto f = lm::GgufFile::Open(path);
   if (!f.ok()) return nullptr;
   slot = std::make_unique<BenchModel>();
-  slot->file = std::make_unique<GgufFile>(std::move(f).value());
-  auto tf = Transformer::Load(slot->file.get());
+  slot->file = std::make_unique<lm::GgufFile>(std::move(f).value());
+  auto tf = lm::Transformer::Load(slot->file.get());
   if (!tf.ok()) return nullptr;
   slot->tf = std::move(tf).value();
   return slot.get();
@@ -115,7 +115,7 @@ double MeasureBandwidth(int threads) {
       static_cast<uint8_t*>(std::aligned_alloc(64, n)), &std::free);
   for (size_t i = 0; i < n; i += 4096) buf.get()[i] = static_cast<uint8_t>(i);  // fault in
   std::memset(buf.get(), 1, n);
-  tf::ThreadPool pool(threads);
+  lm::detail::ThreadPool pool(threads);
   double best = 0;
   std::atomic<uint64_t> sink{0};
   for (int rep = 0; rep < 5; ++rep) {
@@ -143,7 +143,7 @@ void BM_StreamRead(benchmark::State& state) {
 }
 BENCHMARK(BM_StreamRead)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond);
 
-void SetBoundCounters(benchmark::State& state, const Transformer& tf, int threads, double tokens) {
+void SetBoundCounters(benchmark::State& state, const lm::Transformer& tf, int threads, double tokens) {
   const double bw = MeasureBandwidth(threads);
   const double bound = bw / static_cast<double>(tf.bytes_per_token());
   state.counters["tok_s"] = benchmark::Counter(tokens, benchmark::Counter::kIsRate);
@@ -157,7 +157,7 @@ void SetBoundCounters(benchmark::State& state, const Transformer& tf, int thread
 
 // One decoded token per iteration, context between 16 and 272 tokens.
 void BM_EngineDecode(benchmark::State& state) {
-  const GgmlType type = static_cast<GgmlType>(state.range(0));
+  const lm::GgmlType type = static_cast<lm::GgmlType>(state.range(0));
   const int threads = static_cast<int>(state.range(1));
   BenchModel* m = GetModel(type);
   if (m == nullptr) {
@@ -186,7 +186,7 @@ void BM_EngineDecode(benchmark::State& state) {
 
 // A 128-token prompt per iteration (batched prompt processing).
 void BM_EnginePrompt(benchmark::State& state) {
-  const GgmlType type = static_cast<GgmlType>(state.range(0));
+  const lm::GgmlType type = static_cast<lm::GgmlType>(state.range(0));
   const int threads = static_cast<int>(state.range(1));
   BenchModel* m = GetModel(type);
   if (m == nullptr) {
@@ -205,7 +205,7 @@ void BM_EnginePrompt(benchmark::State& state) {
 }
 
 void EngineArgs(benchmark::internal::Benchmark* b) {
-  for (GgmlType t : {GgmlType::kQ8_0, GgmlType::kF32}) {
+  for (lm::GgmlType t : {lm::GgmlType::kQ8_0, lm::GgmlType::kF32}) {
     for (int threads : {1, 2}) b->Args({static_cast<int64_t>(t), threads});
   }
   b->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -217,15 +217,15 @@ BENCHMARK(BM_EnginePrompt)->Apply(EngineArgs)->MinTime(3.0);
 // watermark processor: the difference is the watermark's cost per token.
 void BM_SampleStep(benchmark::State& state) {
   const bool watermark = state.range(0) != 0;
-  SamplerOptions so;
+  lm::SamplerOptions so;
   so.seed = 1;
-  SamplerChain chain(so);
+  lm::SamplerChain chain(so);
   if (watermark) {
-    WatermarkConfig c;
+    watermark::WatermarkConfig c;
     c.vocab_size = 49152;
     c.tokenizer_fingerprint = "0123456789abcdef";
-    auto key = WatermarkKey::FromSecret("benchmark-key-0123456789");
-    auto wp = MakeWatermarkProcessor(c, *key);
+    auto key = watermark::WatermarkKey::FromSecret("benchmark-key-0123456789");
+    auto wp = watermark::MakeWatermarkProcessor(c, *key);
     if (!wp.ok()) {
       state.SkipWithError(wp.status().message().c_str());
       return;

@@ -9,10 +9,10 @@
 #include <random>
 #include <string>
 
-#include "warden/fairness_audit.h"
-#include "warden/fairness_data.h"
-#include "warden/fairness_train.h"
-#include "warden/io.h"
+#include "warden/fairness/audit.h"
+#include "warden/fairness/data.h"
+#include "warden/fairness/train.h"
+#include "warden/core/io.h"
 
 namespace warden::fairness {
 namespace {
@@ -23,22 +23,22 @@ std::string DataDir() {
 }
 
 struct AdultData {
-  Matrix x;
+  fairness::Matrix x;
   std::vector<uint8_t> y;
-  Grouping sex;
+  fairness::Grouping sex;
   bool ok = false;
 };
 
 const AdultData& Adult() {
   static AdultData* d = [] {
     auto* a = new AdultData;
-    auto train = LoadAdult(DataDir() + "/adult.data");
+    auto train = fairness::LoadAdult(DataDir() + "/adult.data");
     if (!train.ok()) return a;
-    auto enc = Encoder::Fit(train->features);
+    auto enc = fairness::Encoder::Fit(train->features);
     auto x = enc->Transform(train->features);
     a->x = std::move(x).value();
     a->y = train->labels;
-    a->sex = GroupBy(train->sensitive, {0});
+    a->sex = fairness::GroupBy(train->sensitive, {0});
     a->ok = true;
     return a;
   }();
@@ -50,7 +50,7 @@ void BM_LogisticFitAdult(benchmark::State& state) {
   const AdultData& a = Adult();
   if (!a.ok) return state.SkipWithError("Adult not found (set WARDEN_DATA_DIR)");
   for (auto _ : state) {
-    auto m = FitLogistic(a.x, a.y, {}, LogisticOptions{});
+    auto m = fairness::FitLogistic(a.x, a.y, {}, fairness::LogisticOptions{});
     benchmark::DoNotOptimize(m);
   }
   state.counters["rows"] = static_cast<double>(a.x.rows);
@@ -62,23 +62,23 @@ void BM_ExpGradAdult(benchmark::State& state) {
   openblas_set_num_threads(1);
   const AdultData& a = Adult();
   if (!a.ok) return state.SkipWithError("Adult not found (set WARDEN_DATA_DIR)");
-  ConstraintSpec spec;
+  fairness::ConstraintSpec spec;
   spec.kind =
-      state.range(0) == 0 ? Constraint::kTruePositiveRateParity : Constraint::kEqualizedOdds;
-  ReductionOptions opt;
+      state.range(0) == 0 ? fairness::Constraint::kTruePositiveRateParity : fairness::Constraint::kEqualizedOdds;
+  fairness::ReductionOptions opt;
   int iterations = 0;
   for (auto _ : state) {
-    auto r = ExponentiatedGradient(a.x, a.y, a.sex.ids, a.sex.groups.size(), spec, opt);
+    auto r = fairness::ExponentiatedGradient(a.x, a.y, a.sex.ids, a.sex.groups.size(), spec, opt);
     iterations = r.ok() ? r->report.iterations : -1;
     benchmark::DoNotOptimize(r);
   }
   state.counters["eg_iterations"] = iterations;
-  state.SetLabel(std::string(ConstraintName(spec.kind)));
+  state.SetLabel(std::string(fairness::ConstraintName(spec.kind)));
 }
 BENCHMARK(BM_ExpGradAdult)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-AuditInput SyntheticAudit(size_t rows) {
-  AuditInput in;
+fairness::AuditInput SyntheticAudit(size_t rows) {
+  fairness::AuditInput in;
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0, 1);
   in.sensitive.names = {"sex", "race"};
@@ -99,11 +99,11 @@ AuditInput SyntheticAudit(size_t rows) {
 }
 
 void BM_Audit(benchmark::State& state) {
-  const AuditInput in = SyntheticAudit(static_cast<size_t>(state.range(0)));
-  AuditOptions opt;
+  const fairness::AuditInput in = SyntheticAudit(static_cast<size_t>(state.range(0)));
+  fairness::AuditOptions opt;
   opt.bootstrap_resamples = 1000;
   for (auto _ : state) {
-    auto r = Audit(in, opt);
+    auto r = fairness::Audit(in, opt);
     benchmark::DoNotOptimize(r);
   }
   state.counters["rows"] = static_cast<double>(state.range(0));
@@ -111,15 +111,15 @@ void BM_Audit(benchmark::State& state) {
 BENCHMARK(BM_Audit)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_Bootstrap(benchmark::State& state) {
-  const AuditInput in = SyntheticAudit(100000);
-  const Grouping g = GroupBy(in.sensitive, {0});
-  const auto counts = CountByGroup(g.ids, g.groups.size(), in.labels, in.predictions);
+  const fairness::AuditInput in = SyntheticAudit(100000);
+  const fairness::Grouping g = fairness::GroupBy(in.sensitive, {0});
+  const auto counts = fairness::CountByGroup(g.ids, g.groups.size(), in.labels, in.predictions);
   for (auto _ : state) {
     if (state.range(0) == 0) {
-      benchmark::DoNotOptimize(BootstrapCountsFast(counts, 100, 1));
+      benchmark::DoNotOptimize(fairness::BootstrapCountsFast(counts, 100, 1));
     } else {
       benchmark::DoNotOptimize(
-          BootstrapCountsNaive(g.ids, g.groups.size(), in.labels, in.predictions, 100, 1));
+          fairness::BootstrapCountsNaive(g.ids, g.groups.size(), in.labels, in.predictions, 100, 1));
     }
   }
   state.SetLabel(state.range(0) == 0 ? "fast (multinomial counts)" : "naive (row resampling)");

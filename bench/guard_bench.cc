@@ -10,11 +10,11 @@
 #include <fstream>
 #include <string>
 
-#include "warden/guard_classifier.h"
-#include "warden/guard_lexicon.h"
-#include "warden/guard_pii.h"
-#include "warden/guard_policy.h"
-#include "warden/guard_secrets.h"
+#include "warden/guard/classifier.h"
+#include "warden/guard/lexicon.h"
+#include "warden/guard/pii.h"
+#include "warden/guard/policy.h"
+#include "warden/guard/secrets.h"
 
 namespace warden::guard {
 namespace {
@@ -33,8 +33,8 @@ std::string LongDocument() {
   return doc;
 }
 
-Policy AllOnPolicy() {
-  auto p = ParsePolicy(R"(name = "bench"
+guard::Policy AllOnPolicy() {
+  auto p = guard::ParsePolicy(R"(name = "bench"
 [input]
 strength = { profanity = "HIGH", hate = "HIGH", pii = "HIGH", secret = "HIGH", invalid_utf8 = "HIGH" }
 actions = { profanity = "mask", hate = "block", pii = "mask", secret = "mask" }
@@ -45,17 +45,17 @@ actions = { profanity = "mask", hate = "block", pii = "mask", secret = "mask" }
 
 // Every scanner: rules plus the trained classifiers when models/guard/ is
 // there (run from the repository root).
-const Guard& SharedGuard() {
+const guard::Guard& SharedGuard() {
   static const auto* g = [] {
-    std::vector<std::unique_ptr<Scanner>> extra;
-    if (auto cls = LoadClassifierScanners("models/guard"); cls.ok()) extra = std::move(cls).value();
-    return Guard::Create(AllOnPolicy(), std::move(extra)).value().release();
+    std::vector<std::unique_ptr<guard::Scanner>> extra;
+    if (auto cls = guard::LoadClassifierScanners("models/guard"); cls.ok()) extra = std::move(cls).value();
+    return guard::Guard::Create(AllOnPolicy(), std::move(extra)).value().release();
   }();
   return *g;
 }
 
-const Guard& RulesOnlyGuard() {
-  static const auto* g = Guard::Create(AllOnPolicy()).value().release();
+const guard::Guard& RulesOnlyGuard() {
+  static const auto* g = guard::Guard::Create(AllOnPolicy()).value().release();
   return *g;
 }
 
@@ -75,11 +75,11 @@ double ThreadCpuMicros() {
 
 // Per-call latency distribution (thread CPU time, so that other processes
 // on a shared machine do not inflate it): p50 and p99 as counters.
-void PromptLatency(benchmark::State& state, const Guard& g) {
+void PromptLatency(benchmark::State& state, const guard::Guard& g) {
   std::vector<double> us;
   for (auto _ : state) {
     const double t0 = ThreadCpuMicros();
-    auto v = g.Apply(kPrompt, Direction::kInput, nullptr);
+    auto v = g.Apply(kPrompt, guard::Direction::kInput, nullptr);
     benchmark::DoNotOptimize(v);
     us.push_back(ThreadCpuMicros() - t0);
   }
@@ -97,9 +97,9 @@ void BM_GuardPromptLatencyRulesOnly(benchmark::State& state) {
 BENCHMARK(BM_GuardPromptLatencyRulesOnly)->Iterations(5000);
 
 void BM_GuardAllScannersPrompt(benchmark::State& state) {
-  const Guard& g = SharedGuard();
+  const guard::Guard& g = SharedGuard();
   for (auto _ : state) {
-    auto v = g.Apply(kPrompt, Direction::kInput, nullptr);
+    auto v = g.Apply(kPrompt, guard::Direction::kInput, nullptr);
     benchmark::DoNotOptimize(v);
   }
 }
@@ -109,10 +109,10 @@ BENCHMARK(BM_GuardAllScannersPrompt)
     ->Unit(benchmark::kMicrosecond);
 
 void BM_GuardAllScannersLong(benchmark::State& state) {
-  const Guard& g = SharedGuard();
+  const guard::Guard& g = SharedGuard();
   const std::string doc = LongDocument();
   for (auto _ : state) {
-    std::vector<Finding> f;
+    std::vector<guard::Finding> f;
     benchmark::DoNotOptimize(g.ScanAll(doc, &f));
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * doc.size()));
@@ -120,10 +120,10 @@ void BM_GuardAllScannersLong(benchmark::State& state) {
 BENCHMARK(BM_GuardAllScannersLong)->Unit(benchmark::kMillisecond);
 
 void BM_GuardRulesOnlyLong(benchmark::State& state) {
-  const Guard& g = RulesOnlyGuard();
+  const guard::Guard& g = RulesOnlyGuard();
   const std::string doc = LongDocument();
   for (auto _ : state) {
-    std::vector<Finding> f;
+    std::vector<guard::Finding> f;
     benchmark::DoNotOptimize(g.ScanAll(doc, &f));
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * doc.size()));
@@ -135,7 +135,7 @@ void ScanLong(benchmark::State& state, MakeScanner make) {
   auto scanner = make();
   const std::string doc = LongDocument();
   for (auto _ : state) {
-    std::vector<Finding> f;
+    std::vector<guard::Finding> f;
     benchmark::DoNotOptimize(scanner->Scan(doc, &f));
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * doc.size()));
@@ -143,8 +143,8 @@ void ScanLong(benchmark::State& state, MakeScanner make) {
 
 void BM_LexiconLong(benchmark::State& state) {
   ScanLong(state, [] {
-    return LexiconScanner::Create(LoadDefaultLexicon(DefaultGuardDataDir(), nullptr),
-                                  BuiltinAllowList())
+    return guard::LexiconScanner::Create(guard::LoadDefaultLexicon(guard::DefaultGuardDataDir(), nullptr),
+                                  guard::BuiltinAllowList())
         .value();
   });
 }
@@ -152,15 +152,15 @@ BENCHMARK(BM_LexiconLong)->Unit(benchmark::kMillisecond);
 
 void BM_PiiLong(benchmark::State& state) {
   ScanLong(state, [] {
-    PiiOptions o;
-    o.names = LoadDefaultNameGazetteer();
-    return PiiScanner::Create(o).value();
+    guard::PiiOptions o;
+    o.names = guard::LoadDefaultNameGazetteer();
+    return guard::PiiScanner::Create(o).value();
   });
 }
 BENCHMARK(BM_PiiLong)->Unit(benchmark::kMillisecond);
 
 void BM_SecretsLong(benchmark::State& state) {
-  ScanLong(state, [] { return std::make_unique<SecretsScanner>(); });
+  ScanLong(state, [] { return std::make_unique<guard::SecretsScanner>(); });
 }
 BENCHMARK(BM_SecretsLong)->Unit(benchmark::kMillisecond);
 

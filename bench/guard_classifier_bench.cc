@@ -8,24 +8,24 @@
 #include <string>
 #include <vector>
 
-#include "warden/guard_classifier.h"
+#include "warden/guard/classifier.h"
 
 namespace warden::guard {
 namespace {
 
 struct Models {
-  std::unique_ptr<ToxicityScanner> tox;
-  std::unique_ptr<InjectionScanner> inj;
+  std::unique_ptr<guard::ToxicityScanner> tox;
+  std::unique_ptr<guard::InjectionScanner> inj;
 };
 
 const Models* Get() {
   static const Models* m = [] {
-    auto tox = LinearTextClassifier::Load("models/guard/toxicity.wgc");
-    auto inj = LinearTextClassifier::Load("models/guard/injection.wgc");
+    auto tox = guard::LinearTextClassifier::Load("models/guard/toxicity.wgc");
+    auto inj = guard::LinearTextClassifier::Load("models/guard/injection.wgc");
     if (!tox.ok() || !inj.ok()) return static_cast<Models*>(nullptr);
     auto* out = new Models;
-    out->tox = std::move(ToxicityScanner::Create(std::move(tox).value())).value();
-    out->inj = std::move(InjectionScanner::Create(std::move(inj).value())).value();
+    out->tox = std::move(guard::ToxicityScanner::Create(std::move(tox).value())).value();
+    out->inj = std::move(guard::InjectionScanner::Create(std::move(inj).value())).value();
     return out;
   }();
   return m;
@@ -45,7 +45,7 @@ void BM_ToxicityScan100(benchmark::State& state) {
     return;
   }
   const std::string text = kPrompts[state.range(0)];
-  std::vector<Finding> out;
+  std::vector<guard::Finding> out;
   for (auto _ : state) {
     out.clear();
     benchmark::DoNotOptimize(m->tox->Scan(text, &out));
@@ -73,7 +73,7 @@ void BM_InjectionScan100(benchmark::State& state) {
     return;
   }
   const std::string text = kPrompts[state.range(0)];
-  std::vector<Finding> out;
+  std::vector<guard::Finding> out;
   for (auto _ : state) {
     out.clear();
     benchmark::DoNotOptimize(m->inj->Scan(text, &out));
@@ -96,7 +96,7 @@ void BM_ClassifiersLongDocument(benchmark::State& state) {
     doc += "Members asked how the reading rooms would be heated in winter, and the architect ";
     doc += "explained the plan.\n";
   }
-  std::vector<Finding> out;
+  std::vector<guard::Finding> out;
   for (auto _ : state) {
     out.clear();
     benchmark::DoNotOptimize(m->tox->Scan(doc, &out));

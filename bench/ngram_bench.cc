@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "lm/ngram_fastlog.h"
-#include "warden/lm.h"
-#include "warden/ngram.h"
-#include "warden/tokenizer.h"
+#include "warden/lm/lm.h"
+#include "warden/lm/ngram.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden {
 namespace {
@@ -27,8 +27,8 @@ constexpr int kVocab = 8192;
 // Vocabulary 8,192 without depending on a training corpus: the ids are what
 // matters here, so most tokens are merges learned from repetitive text, and
 // unused ids are simply never emitted by BPE (the model does not care).
-const BpeTokenizer& Tokenizer() {
-  static const BpeTokenizer* tok = [] {
+const text::BpeTokenizer& Tokenizer() {
+  static const text::BpeTokenizer* tok = [] {
     std::mt19937_64 rng(1);
     std::vector<std::string> texts;
     std::string word;
@@ -42,11 +42,11 @@ const BpeTokenizer& Tokenizer() {
       }
       texts.push_back(line + line);  // every pair occurs at least twice
     }
-    BpeTokenizer::TrainOptions o;
+    text::BpeTokenizer::TrainOptions o;
     o.vocab_size = kVocab;
-    auto t = BpeTokenizer::Train(texts, o);
+    auto t = text::BpeTokenizer::Train(texts, o);
     if (!t.ok()) std::abort();
-    return new BpeTokenizer(std::move(t).value());
+    return new text::BpeTokenizer(std::move(t).value());
   }();
   return *tok;
 }
@@ -85,12 +85,12 @@ std::vector<std::vector<TokenId>> SyntheticDocs(int64_t tokens, int vocab, uint6
 
 void BM_NgramTrain(benchmark::State& state) {
   const auto docs = SyntheticDocs(state.range(0), kVocab, 2);
-  NgramTrainOptions opts;
+  lm::NgramTrainOptions opts;
   opts.order = static_cast<int32_t>(state.range(1));
-  NgramStats stats;
-  const BpeTokenizer& tok = Tokenizer();
+  lm::NgramStats stats;
+  const text::BpeTokenizer& tok = Tokenizer();
   for (auto _ : state) {
-    auto bytes = NgramModel::TrainToBytes(tok, docs, opts, &stats);
+    auto bytes = lm::NgramModel::TrainToBytes(tok, docs, opts, &stats);
     if (!bytes.ok()) state.SkipWithError(bytes.status().ToString().c_str());
     benchmark::DoNotOptimize(bytes);
   }
@@ -105,7 +105,7 @@ BENCHMARK(BM_NgramTrain)
     ->Iterations(1);
 
 struct Fixture {
-  std::unique_ptr<NgramModel> model;
+  std::unique_ptr<lm::NgramModel> model;
   std::vector<TokenId> text;  // held-out text for contexts
 };
 
@@ -113,10 +113,10 @@ const Fixture& Model() {
   static const Fixture* f = [] {
     auto* fx = new Fixture;
     const auto docs = SyntheticDocs(3'000'000, kVocab, 3);
-    NgramTrainOptions opts;
-    auto bytes = NgramModel::TrainToBytes(Tokenizer(), docs, opts);
+    lm::NgramTrainOptions opts;
+    auto bytes = lm::NgramModel::TrainToBytes(Tokenizer(), docs, opts);
     if (!bytes.ok()) std::abort();
-    auto m = NgramModel::LoadFromBytes(*bytes);
+    auto m = lm::NgramModel::LoadFromBytes(*bytes);
     if (!m.ok()) std::abort();
     fx->model = std::move(m).value();
     for (const auto& d : SyntheticDocs(100'000, kVocab, 4)) {
@@ -175,9 +175,9 @@ void BM_NgramLogInPlace(benchmark::State& state) {
   for (auto _ : state) {
     work = probs;
     if (state.range(0)) {
-      ngram::LogInPlace(work);
+      lm::detail::LogInPlace(work);
     } else {
-      ngram::LogInPlaceReference(work);
+      lm::detail::LogInPlaceReference(work);
     }
     benchmark::DoNotOptimize(work.data());
   }

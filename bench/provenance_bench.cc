@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "warden/index.h"
-#include "warden/io.h"
-#include "warden/provenance_bloom.h"
+#include "warden/provenance/index.h"
+#include "warden/core/io.h"
+#include "warden/provenance/bloom.h"
 
 namespace warden {
 namespace {
@@ -69,20 +69,20 @@ const std::string& CorpusPath() {
     const std::string p = "/tmp/warden-prov-bench-" + std::to_string(mb) + ".txt";
     std::error_code ec;
     if (std::filesystem::file_size(p, ec) < mb * 1000000 || ec) {
-      if (!WriteFileAtomic(p, MakeCorpus(mb * 1000000)).ok()) std::abort();
+      if (!core::WriteFileAtomic(p, MakeCorpus(mb * 1000000)).ok()) std::abort();
     }
     return p;
   }();
   return path;
 }
 
-std::vector<IndexDocument> CorpusDocs(std::string_view text) {
-  std::vector<IndexDocument> docs;
+std::vector<provenance::IndexDocument> CorpusDocs(std::string_view text) {
+  std::vector<provenance::IndexDocument> docs;
   size_t at = 0;
   while (at < text.size()) {
     size_t end = text.find("\n\n", at);
     if (end == std::string_view::npos) end = text.size();
-    IndexDocument d;
+    provenance::IndexDocument d;
     d.id = "doc" + std::to_string(docs.size());
     d.text = std::string(text.substr(at, end - at));
     docs.push_back(std::move(d));
@@ -98,11 +98,11 @@ std::string IndexDirName() {
 const std::string& IndexDir() {
   static const std::string dir = [] {
     const std::string d = IndexDirName();
-    if (!ProvenanceIndex::Open(d).ok()) {
+    if (!provenance::ProvenanceIndex::Open(d).ok()) {
       std::filesystem::remove_all(d);
-      auto text = MappedFile::Open(CorpusPath());
+      auto text = core::MappedFile::Open(CorpusPath());
       if (!text.ok()) std::abort();
-      IndexBuilder b(d, {}, nullptr);
+      provenance::IndexBuilder b(d, {}, nullptr);
       for (auto& doc : CorpusDocs(text->data())) {
         if (!b.Add(std::move(doc)).ok()) std::abort();
       }
@@ -113,17 +113,17 @@ const std::string& IndexDir() {
   return dir;
 }
 
-const ProvenanceIndex& Index() {
-  static const ProvenanceIndex* index = [] {
-    auto r = ProvenanceIndex::Open(IndexDir());
+const provenance::ProvenanceIndex& Index() {
+  static const provenance::ProvenanceIndex* index = [] {
+    auto r = provenance::ProvenanceIndex::Open(IndexDir());
     if (!r.ok()) std::abort();
     return r->release();
   }();
   return *index;
 }
 
-std::vector<ProvenanceToken> Tokens(std::string_view s) {
-  auto r = TokenizeForProvenance(s, {});
+std::vector<provenance::ProvenanceToken> Tokens(std::string_view s) {
+  auto r = provenance::TokenizeForProvenance(s, {});
   if (!r.ok()) std::abort();
   return std::move(r).value();
 }
@@ -131,16 +131,16 @@ std::vector<ProvenanceToken> Tokens(std::string_view s) {
 // Build: one thread, the whole corpus, into a fresh directory, which the
 // query benchmarks below then use.
 void BM_ProvenanceBuild(benchmark::State& state) {
-  auto text = MappedFile::Open(CorpusPath());
+  auto text = core::MappedFile::Open(CorpusPath());
   if (!text.ok()) std::abort();
   const std::string dir = IndexDirName();
-  IndexBuildReport last;
+  provenance::IndexBuildReport last;
   for (auto _ : state) {
     state.PauseTiming();
     std::filesystem::remove_all(dir);
-    std::vector<IndexDocument> docs = CorpusDocs(text->data());
+    std::vector<provenance::IndexDocument> docs = CorpusDocs(text->data());
     state.ResumeTiming();
-    IndexBuilder b(dir, {}, nullptr);
+    provenance::IndexBuilder b(dir, {}, nullptr);
     for (auto& d : docs) {
       if (!b.Add(std::move(d)).ok()) std::abort();
     }
@@ -161,16 +161,16 @@ BENCHMARK(BM_ProvenanceBuild)->Unit(benchmark::kMillisecond)->Iterations(1)->Use
 // Count queries: 5-word phrases cut from the corpus (hits) and the same
 // words shuffled (mostly misses), alternating. Reports p50 and p99.
 void BM_ProvenanceCount(benchmark::State& state) {
-  const ProvenanceIndex& index = Index();
-  auto text = MappedFile::Open(CorpusPath());
+  const provenance::ProvenanceIndex& index = Index();
+  auto text = core::MappedFile::Open(CorpusPath());
   std::mt19937_64 rng(7);
-  std::vector<std::vector<ProvenanceToken>> queries;
+  std::vector<std::vector<provenance::ProvenanceToken>> queries;
   const std::string_view corpus = text->data();
   for (int i = 0; i < 2000; ++i) {
     const size_t at = rng() % (corpus.size() - 200);
     auto toks = Tokens(corpus.substr(at, 200));
     if (toks.size() < 7) continue;
-    std::vector<ProvenanceToken> q(toks.begin() + 1, toks.begin() + 6);
+    std::vector<provenance::ProvenanceToken> q(toks.begin() + 1, toks.begin() + 6);
     if (i % 2) std::shuffle(q.begin(), q.end(), rng);
     queries.push_back(std::move(q));
   }
@@ -195,11 +195,11 @@ BENCHMARK(BM_ProvenanceCount)->Unit(benchmark::kMicrosecond);
 // Longest match at every position of a 500-token output made of copied
 // 20-token runs and random words.
 void BM_ProvenanceLongest500(benchmark::State& state) {
-  const ProvenanceIndex& index = Index();
-  auto text = MappedFile::Open(CorpusPath());
+  const provenance::ProvenanceIndex& index = Index();
+  auto text = core::MappedFile::Open(CorpusPath());
   const std::string_view corpus = text->data();
   std::mt19937_64 rng(9);
-  std::vector<ProvenanceToken> output;
+  std::vector<provenance::ProvenanceToken> output;
   while (output.size() < 500) {
     const size_t at = rng() % (corpus.size() - 400);
     auto toks = Tokens(corpus.substr(at, 400));
@@ -219,12 +219,12 @@ void BM_ProvenanceBlockingStep(benchmark::State& state) {
   std::mt19937_64 rng(11);
   std::vector<TokenId> prot(static_cast<size_t>(state.range(1)));
   for (auto& t : prot) t = static_cast<TokenId>(rng() % 8192);
-  NgramBloomOptions o;
+  provenance::NgramBloomOptions o;
   o.n = 6;
-  auto bloom = NgramBloom::Create(o, prot.size(), "bench");
+  auto bloom = provenance::NgramBloom::Create(o, prot.size(), "bench");
   if (!bloom.ok()) std::abort();
   bloom->InsertAll(prot);
-  ProtectedNgramProcessor proc({&*bloom}, 256);
+  provenance::ProtectedNgramProcessor proc({&*bloom}, 256);
   // 256 histories, cycled: random ones (arg 0) or ending in a protected
   // 5-token prefix (arg 1).
   std::vector<std::vector<TokenId>> histories(256, std::vector<TokenId>(64));
@@ -236,13 +236,13 @@ void BM_ProvenanceBlockingStep(benchmark::State& state) {
     }
   }
   size_t step = 0;
-  std::vector<TokenCandidate> base(8192);
+  std::vector<lm::TokenCandidate> base(8192);
   for (TokenId i = 0; i < 8192; ++i) base[i] = {i, static_cast<float>(rng() % 100) / 10.0f, 0.0f};
   // Refused logits stay refused across iterations; the processor does the
   // same work either way (every candidate of a hit step is tested).
-  std::vector<TokenCandidate> cands = base;
+  std::vector<lm::TokenCandidate> cands = base;
   for (auto _ : state) {
-    CandidateArray arr{cands.data(), cands.size()};
+    lm::CandidateArray arr{cands.data(), cands.size()};
     proc.Apply(histories[step++ % histories.size()], &arr);
     benchmark::DoNotOptimize(arr.data);
   }

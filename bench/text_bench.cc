@@ -13,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "warden/normalize.h"
-#include "warden/tokenizer.h"
+#include "warden/text/normalize.h"
+#include "warden/text/utf8.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden {
 namespace {
@@ -58,10 +59,10 @@ const std::string& English(size_t bytes = 4 << 20) {
       s += ss.str();
     }
     // Only valid UTF-8 is encodable; fall back when the files are not.
-    if (s.empty() || FindInvalidUtf8(s) != std::string::npos) s = SyntheticEnglish(bytes);
+    if (s.empty() || text::FindInvalidUtf8(s) != std::string::npos) s = SyntheticEnglish(bytes);
     while (s.size() < bytes) s += s;
     s.resize(bytes);
-    while (!s.empty() && FindInvalidUtf8(s) != std::string::npos) s.pop_back();
+    while (!s.empty() && text::FindInvalidUtf8(s) != std::string::npos) s.pop_back();
     return new std::string(std::move(s));
   }();
   return *text;
@@ -92,29 +93,29 @@ const std::string& Obfuscated() {
   return *text;
 }
 
-const BpeTokenizer& Tokenizer8k() {
-  static const BpeTokenizer* tok = [] {
-    BpeTokenizer::TrainOptions opts;
+const text::BpeTokenizer& Tokenizer8k() {
+  static const text::BpeTokenizer* tok = [] {
+    text::BpeTokenizer::TrainOptions opts;
     opts.vocab_size = 8192;
     opts.threads = 1;
     const std::vector<std::string> texts = {English()};
-    auto t = BpeTokenizer::Train(texts, opts);
+    auto t = text::BpeTokenizer::Train(texts, opts);
     if (!t.ok()) std::abort();
-    return new BpeTokenizer(std::move(t).value());
+    return new text::BpeTokenizer(std::move(t).value());
   }();
   return *tok;
 }
 
 void BM_FindInvalidUtf8(benchmark::State& state) {
   const std::string& text = state.range(0) ? Obfuscated() : English();
-  for (auto _ : state) benchmark::DoNotOptimize(FindInvalidUtf8(text));
+  for (auto _ : state) benchmark::DoNotOptimize(text::FindInvalidUtf8(text));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_FindInvalidUtf8)->Arg(0)->Arg(1);
 
 void BM_NormalizeAscii(benchmark::State& state) {
   const std::string text = SyntheticEnglish(4 << 20);  // pure ASCII: fast path
-  auto n = Normalizer::Create({});
+  auto n = text::Normalizer::Create({});
   for (auto _ : state) benchmark::DoNotOptimize(n->Normalize(text));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
@@ -122,7 +123,7 @@ BENCHMARK(BM_NormalizeAscii);
 
 void BM_NormalizeEnglish(benchmark::State& state) {
   const std::string& text = English();  // fortunes: a few non-ASCII lines
-  auto n = Normalizer::Create({});
+  auto n = text::Normalizer::Create({});
   for (auto _ : state) benchmark::DoNotOptimize(n->Normalize(text));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
@@ -130,14 +131,14 @@ BENCHMARK(BM_NormalizeEnglish);
 
 void BM_NormalizeObfuscated(benchmark::State& state) {
   const std::string& text = Obfuscated();
-  auto n = Normalizer::Create({});
+  auto n = text::Normalizer::Create({});
   for (auto _ : state) benchmark::DoNotOptimize(n->Normalize(text));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_NormalizeObfuscated);
 
 void BM_BpeEncode(benchmark::State& state) {
-  const BpeTokenizer& tok = Tokenizer8k();
+  const text::BpeTokenizer& tok = Tokenizer8k();
   const std::string& text = English();
   std::vector<TokenId> ids;
   for (auto _ : state) {
@@ -157,7 +158,7 @@ void BM_BpeEncodeFreshTokenizer(benchmark::State& state) {
   std::vector<TokenId> ids;
   for (auto _ : state) {
     state.PauseTiming();
-    auto tok = BpeTokenizer::Deserialize(blob);
+    auto tok = text::BpeTokenizer::Deserialize(blob);
     state.ResumeTiming();
     ids.clear();
     if (!tok->Encode(text, &ids).ok()) state.SkipWithError("encode failed");
@@ -167,9 +168,9 @@ void BM_BpeEncodeFreshTokenizer(benchmark::State& state) {
 BENCHMARK(BM_BpeEncodeFreshTokenizer)->Unit(benchmark::kMillisecond);
 
 void BM_NormalizeAndEncode(benchmark::State& state) {
-  const BpeTokenizer& tok = Tokenizer8k();
+  const text::BpeTokenizer& tok = Tokenizer8k();
   const std::string& text = English();
-  auto n = Normalizer::Create({});
+  auto n = text::Normalizer::Create({});
   std::vector<TokenId> ids;
   for (auto _ : state) {
     auto norm = n->Normalize(text);
@@ -182,7 +183,7 @@ BENCHMARK(BM_NormalizeAndEncode)->Unit(benchmark::kMillisecond);
 
 void BM_BpeDeserialize(benchmark::State& state) {
   const std::string blob = Tokenizer8k().Serialize();
-  for (auto _ : state) benchmark::DoNotOptimize(BpeTokenizer::Deserialize(blob));
+  for (auto _ : state) benchmark::DoNotOptimize(text::BpeTokenizer::Deserialize(blob));
 }
 BENCHMARK(BM_BpeDeserialize)->Unit(benchmark::kMillisecond);
 
@@ -191,10 +192,10 @@ void BM_BpeTrain(benchmark::State& state) {
   const std::string& en = English();
   const std::vector<std::string> texts = {
       en.substr(0, std::min(en.size(), static_cast<size_t>(state.range(0)) << 20))};
-  BpeTokenizer::TrainOptions opts;
+  text::BpeTokenizer::TrainOptions opts;
   opts.vocab_size = 4096;
   opts.threads = 1;
-  for (auto _ : state) benchmark::DoNotOptimize(BpeTokenizer::Train(texts, opts));
+  for (auto _ : state) benchmark::DoNotOptimize(text::BpeTokenizer::Train(texts, opts));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * texts[0].size()));
 }
 BENCHMARK(BM_BpeTrain)->Arg(2)->Unit(benchmark::kMillisecond);

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "text/model_tok_impl.h"
-#include "warden/model_vocab.h"
-#include "warden/normalize.h"
-#include "warden/tokenizer.h"
+#include "text/model_vocab_impl.h"
+#include "warden/text/model_vocab.h"
+#include "warden/text/utf8.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden {
 namespace {
@@ -67,16 +67,16 @@ std::string SyntheticText(size_t bytes, uint32_t seed) {
   return s;
 }
 
-const BpeTokenizer& Learned() {
-  static const BpeTokenizer* tok = [] {
+const text::BpeTokenizer& Learned() {
+  static const text::BpeTokenizer* tok = [] {
     std::vector<std::string> texts;
     for (uint32_t i = 0; i < 64; ++i) texts.push_back(SyntheticText(16 << 10, i));
-    BpeTokenizer::TrainOptions o;
+    text::BpeTokenizer::TrainOptions o;
     o.vocab_size = 4096;
     o.threads = 1;
-    auto t = BpeTokenizer::Train(texts, o);
+    auto t = text::BpeTokenizer::Train(texts, o);
     if (!t.ok()) std::abort();
-    return new BpeTokenizer(std::move(t).value());
+    return new text::BpeTokenizer(std::move(t).value());
   }();
   return *tok;
 }
@@ -87,52 +87,52 @@ std::string Gpt2Text(std::string_view bytes) {
   return s;
 }
 
-std::unique_ptr<Tokenizer> Gpt2Tokenizer(const std::string& pre) {
-  const BpeTokenizer& b = Learned();
-  ModelVocab v;
+std::unique_ptr<text::Tokenizer> Gpt2Tokenizer(const std::string& pre) {
+  const text::BpeTokenizer& b = Learned();
+  text::ModelVocab v;
   v.model = "gpt2";
   v.pre = pre;
   for (int i = 0; i < 256; ++i) v.tokens.push_back(Gpt2Text(b.TokenBytes(i)));
-  for (const BpeTokenizer::Merge& m : b.merges()) {
+  for (const text::BpeTokenizer::Merge& m : b.merges()) {
     v.merges.push_back(Gpt2Text(b.TokenBytes(m.left)) + " " + Gpt2Text(b.TokenBytes(m.right)));
     v.tokens.push_back(Gpt2Text(b.TokenBytes(m.result)));
   }
-  auto t = NewModelTokenizer(v);
+  auto t = text::NewModelTokenizer(v);
   if (!t.ok()) std::abort();
   return std::move(t).value();
 }
 
-std::unique_ptr<Tokenizer> SpmTokenizer() {
-  const BpeTokenizer& b = Learned();
-  ModelVocab v;
+std::unique_ptr<text::Tokenizer> SpmTokenizer() {
+  const text::BpeTokenizer& b = Learned();
+  text::ModelVocab v;
   v.model = "llama";
   v.tokens.push_back("<unk>");
-  v.token_types.push_back(VocabTokenType::kUnknown);
+  v.token_types.push_back(text::VocabTokenType::kUnknown);
   for (int i = 0; i < 256; ++i) {
     char buf[8];
     std::snprintf(buf, sizeof(buf), "<0x%02X>", i);
     v.tokens.push_back(buf);
-    v.token_types.push_back(VocabTokenType::kByte);
+    v.token_types.push_back(text::VocabTokenType::kByte);
   }
   v.scores.assign(v.tokens.size(), 0.0f);
   auto add_piece = [&v](std::string_view bytes, float score) {
-    if (FindInvalidUtf8(bytes) != std::string_view::npos) return;
+    if (text::FindInvalidUtf8(bytes) != std::string_view::npos) return;
     std::string p;
     for (char c : bytes) p += c == ' ' ? std::string("\xE2\x96\x81") : std::string(1, c);
     v.tokens.push_back(p);
-    v.token_types.push_back(VocabTokenType::kNormal);
+    v.token_types.push_back(text::VocabTokenType::kNormal);
     v.scores.push_back(score);
   };
   for (int i = 0; i < 128; ++i) add_piece(std::string(1, static_cast<char>(i)), 0);
   float score = 0;
-  for (const BpeTokenizer::Merge& m : b.merges()) add_piece(b.TokenBytes(m.result), score -= 1);
+  for (const text::BpeTokenizer::Merge& m : b.merges()) add_piece(b.TokenBytes(m.result), score -= 1);
   v.unk = 0;
-  auto t = NewModelTokenizer(v);
+  auto t = text::NewModelTokenizer(v);
   if (!t.ok()) std::abort();
   return std::move(t).value();
 }
 
-void Encode(benchmark::State& state, const Tokenizer& tok) {
+void Encode(benchmark::State& state, const text::Tokenizer& tok) {
   const std::string text = SyntheticText(1 << 20, 99);
   std::vector<TokenId> ids;
   for (auto _ : state) {

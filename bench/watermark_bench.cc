@@ -9,18 +9,18 @@
 #include <random>
 #include <vector>
 
-#include "warden/watermark.h"
-#include "warden/watermark_detect.h"
+#include "warden/watermark/watermark.h"
+#include "warden/watermark/detect.h"
 #include "watermark/green.h"
 
 namespace warden {
 namespace {
 
-const WatermarkKey kKey{"benchmark-watermark-key-0123456789"};
+const watermark::WatermarkKey kKey{"benchmark-watermark-key-0123456789"};
 constexpr int32_t kVocab = 50000;
 
-WatermarkConfig Config(Scheme scheme, Seeding seeding, int32_t h) {
-  WatermarkConfig c;
+watermark::WatermarkConfig Config(watermark::Scheme scheme, watermark::Seeding seeding, int32_t h) {
+  watermark::WatermarkConfig c;
   c.scheme = scheme;
   c.seeding = seeding;
   c.context_width = h;
@@ -28,10 +28,10 @@ WatermarkConfig Config(Scheme scheme, Seeding seeding, int32_t h) {
   return c;
 }
 
-std::vector<TokenCandidate> Candidates() {
+std::vector<lm::TokenCandidate> Candidates() {
   std::mt19937 rng(1);
   std::normal_distribution<float> logit(0, 3);
-  std::vector<TokenCandidate> v(kVocab);
+  std::vector<lm::TokenCandidate> v(kVocab);
   for (TokenId t = 0; t < kVocab; ++t) v[static_cast<size_t>(t)] = {t, logit(rng), 0};
   return v;
 }
@@ -46,18 +46,18 @@ std::vector<TokenId> RandomTokens(size_t n, uint32_t seed) {
 
 // One decoding step of a processor over the whole vocabulary. The history
 // changes every step so that every step sees a new context.
-void RunProcessor(benchmark::State& state, const WatermarkConfig& config) {
-  auto made = MakeWatermarkProcessor(config, kKey);
+void RunProcessor(benchmark::State& state, const watermark::WatermarkConfig& config) {
+  auto made = watermark::MakeWatermarkProcessor(config, kKey);
   if (!made.ok()) {
     state.SkipWithError(made.status().ToString().c_str());
     return;
   }
-  std::vector<TokenCandidate> cand = Candidates();
+  std::vector<lm::TokenCandidate> cand = Candidates();
   std::vector<TokenId> history = RandomTokens(8, 2);
   TokenId step = 0;
   for (auto _ : state) {
     history.back() = step++;
-    CandidateArray arr{cand.data(), cand.size(), -1, false};
+    lm::CandidateArray arr{cand.data(), cand.size(), -1, false};
     made->processor->Apply(history, &arr);
     benchmark::DoNotOptimize(cand.data());
   }
@@ -65,31 +65,31 @@ void RunProcessor(benchmark::State& state, const WatermarkConfig& config) {
 }
 
 void BM_KgwProcessorLeftHash1(benchmark::State& state) {
-  RunProcessor(state, Config(Scheme::kKgw, Seeding::kLeftHash, 1));
+  RunProcessor(state, Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1));
 }
 BENCHMARK(BM_KgwProcessorLeftHash1)->Unit(benchmark::kMicrosecond);
 
 void BM_KgwProcessorSelfHash4(benchmark::State& state) {
-  RunProcessor(state, Config(Scheme::kKgw, Seeding::kSelfHash, 4));
+  RunProcessor(state, Config(watermark::Scheme::kKgw, watermark::Seeding::kSelfHash, 4));
 }
 BENCHMARK(BM_KgwProcessorSelfHash4)->Unit(benchmark::kMicrosecond);
 
 void BM_UnigramProcessor(benchmark::State& state) {
-  RunProcessor(state, Config(Scheme::kUnigram, Seeding::kLeftHash, 1));
+  RunProcessor(state, Config(watermark::Scheme::kUnigram, watermark::Seeding::kLeftHash, 1));
 }
 BENCHMARK(BM_UnigramProcessor)->Unit(benchmark::kMicrosecond);
 
 void BM_GumbelSelectorFullVocab(benchmark::State& state) {
-  RunProcessor(state, Config(Scheme::kGumbel, Seeding::kLeftHash, 1));
+  RunProcessor(state, Config(watermark::Scheme::kGumbel, watermark::Seeding::kLeftHash, 1));
 }
 BENCHMARK(BM_GumbelSelectorFullVocab)->Unit(benchmark::kMicrosecond);
 
 // The scalar reference of the membership kernel, for comparison with the
 // AVX2 path inside the processors above.
 void BM_GreenMasksScalarSelfHash4(benchmark::State& state) {
-  const WatermarkConfig config = Config(Scheme::kKgw, Seeding::kSelfHash, 4);
-  watermark_internal::GreenFunction f(config, kKey);
-  std::vector<TokenCandidate> cand = Candidates();
+  const watermark::WatermarkConfig config = Config(watermark::Scheme::kKgw, watermark::Seeding::kSelfHash, 4);
+  watermark::detail::GreenFunction f(config, kKey);
+  std::vector<lm::TokenCandidate> cand = Candidates();
   std::vector<uint8_t> masks((cand.size() + 7) / 8);
   std::vector<TokenId> ctx{1, 2, 3, 4};
   for (auto _ : state) {
@@ -102,36 +102,36 @@ void BM_GreenMasksScalarSelfHash4(benchmark::State& state) {
 BENCHMARK(BM_GreenMasksScalarSelfHash4)->Unit(benchmark::kMicrosecond);
 
 // Detection of one 1M-token text, repeat removal on.
-void RunDetect(benchmark::State& state, const WatermarkConfig& config) {
-  auto d = WatermarkDetector::Create(config, kKey);
+void RunDetect(benchmark::State& state, const watermark::WatermarkConfig& config) {
+  auto d = watermark::WatermarkDetector::Create(config, kKey);
   const std::vector<TokenId> tokens = RandomTokens(1 << 20, 3);
-  DetectOptions opts;
+  watermark::DetectOptions opts;
   for (auto _ : state) benchmark::DoNotOptimize(d->Detect(tokens, opts).whole.p_value);
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(tokens.size()));
 }
 
 void BM_DetectKgwLeftHash1(benchmark::State& state) {
-  RunDetect(state, Config(Scheme::kKgw, Seeding::kLeftHash, 1));
+  RunDetect(state, Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1));
 }
 BENCHMARK(BM_DetectKgwLeftHash1)->Unit(benchmark::kMillisecond);
 
 void BM_DetectKgwSelfHash4(benchmark::State& state) {
-  RunDetect(state, Config(Scheme::kKgw, Seeding::kSelfHash, 4));
+  RunDetect(state, Config(watermark::Scheme::kKgw, watermark::Seeding::kSelfHash, 4));
 }
 BENCHMARK(BM_DetectKgwSelfHash4)->Unit(benchmark::kMillisecond);
 
 void BM_DetectGumbel(benchmark::State& state) {
-  RunDetect(state, Config(Scheme::kGumbel, Seeding::kLeftHash, 1));
+  RunDetect(state, Config(watermark::Scheme::kGumbel, watermark::Seeding::kLeftHash, 1));
 }
 BENCHMARK(BM_DetectGumbel)->Unit(benchmark::kMillisecond);
 
 // 2,000 documents of 500 tokens; arg = threads. Real time, since the work
 // runs on other threads.
 void BM_DetectBatch(benchmark::State& state) {
-  auto d = WatermarkDetector::Create(Config(Scheme::kKgw, Seeding::kLeftHash, 1), kKey);
+  auto d = watermark::WatermarkDetector::Create(Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1), kKey);
   std::vector<std::vector<TokenId>> docs;
   for (uint32_t i = 0; i < 2000; ++i) docs.push_back(RandomTokens(500, 100 + i));
-  DetectOptions opts;
+  watermark::DetectOptions opts;
   for (auto _ : state) {
     benchmark::DoNotOptimize(d->DetectBatch(docs, opts, static_cast<int>(state.range(0))).size());
   }
@@ -140,9 +140,9 @@ void BM_DetectBatch(benchmark::State& state) {
 BENCHMARK(BM_DetectBatch)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_DetectWindowed(benchmark::State& state) {
-  auto d = WatermarkDetector::Create(Config(Scheme::kKgw, Seeding::kLeftHash, 1), kKey);
+  auto d = watermark::WatermarkDetector::Create(Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1), kKey);
   const std::vector<TokenId> tokens = RandomTokens(10000, 4);
-  DetectOptions opts;
+  watermark::DetectOptions opts;
   opts.windowed = true;
   for (auto _ : state) benchmark::DoNotOptimize(d->Detect(tokens, opts).decision_p_value);
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(tokens.size()));

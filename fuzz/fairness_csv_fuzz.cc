@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "warden/fairness_data.h"
-#include "warden/fairness_model.h"
-#include "warden/fairness_pipeline.h"
+#include "warden/fairness/data.h"
+#include "warden/fairness/model.h"
+#include "warden/fairness/pipeline.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

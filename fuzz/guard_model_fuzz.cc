@@ -3,7 +3,7 @@
 // model that parses scores a text taken from the input's tail.
 //
 // Each input is tried twice: as is (the checksum check) and resealed with a
-// correct trailing XXH3 checksum (include/warden/guard_classifier.h), so
+// correct trailing XXH3 checksum (include/warden/guard/classifier.h), so
 // that mutations reach the field checks behind it. Seeds: small valid models
 // (fuzz/seeds/guard_model_fuzz/, written by a 2-class, 2^8-bucket training).
 #include <cstddef>
@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "warden/guard_classifier.h"
-#include "warden/hash.h"
+#include "warden/guard/classifier.h"
+#include "warden/core/hash.h"
 
 namespace {
 

@@ -14,18 +14,18 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/hash.h"
-#include "warden/index.h"
+#include "warden/core/hash.h"
+#include "warden/provenance/index.h"
 
 namespace {
 
 void TryLoad(std::string bytes) {
-  auto index = warden::ProvenanceIndex::FromBytes({bytes});
+  auto index = warden::provenance::ProvenanceIndex::FromBytes({bytes});
   if (!index.ok()) return;
   std::string words;
   for (char c : bytes.substr(0, 64))
     words.push_back((c & 0x7f) >= 'a' ? static_cast<char>(c & 0x7f) : ' ');
-  auto toks = warden::TokenizeForProvenance(words + " the fox", {});
+  auto toks = warden::provenance::TokenizeForProvenance(words + " the fox", {});
   if (!toks.ok()) return;
   (void)(*index)->Count(*toks);
   (void)(*index)->Locate(*toks, 5);

@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/model_vocab.h"
-#include "warden/normalize.h"
+#include "warden/text/model_vocab.h"
+#include "warden/text/utf8.h"
 
 namespace {
 
@@ -55,26 +55,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text =
       end == std::string_view::npos ? std::string_view() : rest.substr(end + 2);
 
-  warden::ModelVocab v;
+  warden::text::ModelVocab v;
   const bool gpt2 = flags & 1;
   v.model = gpt2 ? "gpt2" : "llama";
   v.pre = kPre[(flags >> 1) & 7];
   v.add_space_prefix = flags & 16;
   const bool byte_tokens = gpt2 || (flags & 64);
-  auto add = [&v](std::string t, warden::VocabTokenType type) {
+  auto add = [&v](std::string t, warden::text::VocabTokenType type) {
     v.scores.push_back(-static_cast<float>(v.tokens.size() % 97));
     v.tokens.push_back(std::move(t));
     v.token_types.push_back(type);
   };
-  if (!gpt2) add("<unk>", warden::VocabTokenType::kUnknown);
+  if (!gpt2) add("<unk>", warden::text::VocabTokenType::kUnknown);
   if (byte_tokens) {
     for (int b = 0; b < 256; ++b) {
       char buf[8];
       std::snprintf(buf, sizeof(buf), "<0x%02X>", b);
       if (gpt2) {
-        add(GptByteChar(b), warden::VocabTokenType::kNormal);
+        add(GptByteChar(b), warden::text::VocabTokenType::kNormal);
       } else {
-        add(buf, warden::VocabTokenType::kByte);
+        add(buf, warden::text::VocabTokenType::kByte);
       }
     }
   }
@@ -89,16 +89,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       v.merges.emplace_back(entry.substr(1));
       continue;
     }
-    add(std::string(entry.substr(1)), static_cast<warden::VocabTokenType>(entry[0] & 7));
+    add(std::string(entry.substr(1)), static_cast<warden::text::VocabTokenType>(entry[0] & 7));
   }
   if (!gpt2) v.unk = 0;
   v.bos = v.tokens.empty() ? -1 : 0;
   v.add_bos = (flags & 32) && v.bos >= 0;
 
-  auto built = warden::NewModelTokenizerFull(v);
+  auto built = warden::text::NewModelTokenizerFull(v);
   if (!built.ok()) return 0;
-  const warden::ModelTokenizer& tok = **built;
-  const bool valid = warden::FindInvalidUtf8(text) == std::string_view::npos;
+  const warden::text::ModelTokenizer& tok = **built;
+  const bool valid = warden::text::FindInvalidUtf8(text) == std::string_view::npos;
   for (bool parse_special : {true, false}) {
     std::vector<warden::TokenId> ids;
     const warden::Status s = tok.EncodeForModel(text, /*add_special=*/true, parse_special, &ids);

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/hash.h"
-#include "warden/ngram.h"
+#include "warden/core/hash.h"
+#include "warden/lm/ngram.h"
 
 namespace {
 
@@ -22,9 +22,9 @@ constexpr size_t kHeaderSize = 64;
 constexpr size_t kChecksumAt = 48;
 
 void TryLoad(std::string_view bytes) {
-  auto model = warden::NgramModel::LoadFromBytes(bytes, "fuzz");
+  auto model = warden::lm::NgramModel::LoadFromBytes(bytes, "fuzz");
   if (!model.ok()) return;
-  const warden::NgramModel& m = **model;
+  const warden::lm::NgramModel& m = **model;
   std::vector<warden::TokenId> context(8, 0);
   for (size_t i = 0; i < context.size() && i < bytes.size(); ++i) {
     context[i] = static_cast<unsigned char>(bytes[bytes.size() - 1 - i]);

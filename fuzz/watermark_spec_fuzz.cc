@@ -5,18 +5,18 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "warden/watermark.h"
+#include "warden/watermark/watermark.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
-  auto spec = warden::WatermarkSpec::FromJson(j);
+  auto spec = warden::watermark::WatermarkSpec::FromJson(j);
   if (spec.ok()) {
     // A spec that parses must survive a round trip and a comparison.
-    auto again = warden::WatermarkSpec::FromJson(spec->ToJson());
+    auto again = warden::watermark::WatermarkSpec::FromJson(spec->ToJson());
     if (!again.ok()) __builtin_trap();
-    (void)warden::CheckCompatible(*spec, *again);
+    (void)warden::watermark::CheckCompatible(*spec, *again);
   }
   return 0;
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev ccache
   libgtest-dev libgmock-dev libbenchmark-dev
   libzstd-dev zstd libxxhash-dev libicu-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   # engine (GGUF models, remote backend, tokenizer pre-tokenizers)

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "warden/generate.h"
-#include "warden/io.h"
-#include "warden/text_detect.h"
-#include "warden/train.h"
+#include "warden/lm/generate.h"
+#include "warden/core/io.h"
+#include "warden/watermark/text_detect.h"
+#include "warden/lm/train.h"
 
 namespace warden::cli {
 namespace {
@@ -24,35 +24,35 @@ struct DemoFlags {
 };
 
 void EnsureModel(const std::string& path) {
-  if (FileExists(path)) return;
+  if (core::FileExists(path)) return;
   std::printf("== %s is missing: training the default model (under a minute)\n", path.c_str());
   std::fflush(stdout);
   const std::string inputs[] = {"default"};
-  const std::vector<std::string> texts = OrDie(ReadTrainingTexts(inputs, DefaultCorpusOptions{}));
-  PrintTrainReport(path, OrDie(TrainModel(texts, ModelTrainOptions{}, path)));
+  const std::vector<std::string> texts = OrDie(lm::ReadTrainingTexts(inputs, text::DefaultCorpusOptions{}));
+  PrintTrainReport(path, OrDie(TrainModel(texts, lm::ModelTrainOptions{}, path)));
 }
 
 void EnsureKey(const std::string& path) {
-  if (FileExists(path)) return;
+  if (core::FileExists(path)) return;
   // A demo key made on this machine; real deployments use keygen and keep it secret.
-  WatermarkKey key = OrDie(WatermarkKey::Generate());
-  OrDie(WriteFileAtomic(path, key.secret + "\n"));
+  watermark::WatermarkKey key = OrDie(watermark::WatermarkKey::Generate());
+  OrDie(core::WriteFileAtomic(path, key.secret + "\n"));
 }
 
-std::string GenerateText(const LanguageModel& model, const DemoFlags& f, const WatermarkConfig* wm,
-                         const WatermarkKey& key) {
-  SamplerOptions so;
+std::string GenerateText(const lm::LanguageModel& model, const DemoFlags& f, const watermark::WatermarkConfig* wm,
+                         const watermark::WatermarkKey& key) {
+  lm::SamplerOptions so;
   so.seed = f.seed;
-  SamplerChain chain(so);
+  lm::SamplerChain chain(so);
   if (wm != nullptr) {
-    WatermarkProcessor wp = OrDie(MakeWatermarkProcessor(*wm, key));
+    watermark::WatermarkProcessor wp = OrDie(watermark::MakeWatermarkProcessor(*wm, key));
     if (wp.is_selector) {
       chain.SetSelector(std::move(wp.processor));
     } else {
       chain.AddProcessor(std::move(wp.processor));
     }
   }
-  GenerateOptions go;
+  lm::GenerateOptions go;
   go.max_tokens = f.tokens;
   go.min_tokens = f.tokens;
   go.start_with_eos = !f.gguf;
@@ -68,17 +68,17 @@ void Run(DemoFlags f) {
     EnsureKey(f.key_file);
     f.wm.key_file = f.key_file;
   }
-  WatermarkConfig config = OrDie(f.wm.ToConfig(*model));
-  WatermarkKey key = OrDie(f.wm.LoadKey());
+  watermark::WatermarkConfig config = OrDie(f.wm.ToConfig(*model));
+  watermark::WatermarkKey key = OrDie(f.wm.LoadKey());
   std::printf("== model: %s\n", model->description().c_str());
   std::printf("== watermark: %s, key id %s\n",
-              WatermarkSpec::From(config, key).ToJson().dump().c_str(), key.id().c_str());
+              watermark::WatermarkSpec::From(config, key).ToJson().dump().c_str(), key.id().c_str());
 
   const std::string marked = GenerateText(*model, f, &config, key);
   const std::string plain = GenerateText(*model, f, nullptr, key);
-  TextWatermarkDetector det =
-      OrDie(TextWatermarkDetector::Create(&model->tokenizer(), config, key, NormalizeOptions{}));
-  DetectOptions opts;
+  watermark::TextWatermarkDetector det =
+      OrDie(watermark::TextWatermarkDetector::Create(&model->tokenizer(), config, key, text::NormalizeOptions{}));
+  watermark::DetectOptions opts;
   for (const auto& [label, text] : {std::pair{"watermarked", &marked}, {"plain", &plain}}) {
     std::printf("\n== %s text (%d tokens, seed %llu)\n%s\n", label, f.tokens,
                 static_cast<unsigned long long>(f.seed), text->c_str());

@@ -4,8 +4,8 @@
 #include <cstdio>
 
 #include "cli/common.h"
-#include "warden/corpus.h"
-#include "warden/watermark_eval.h"
+#include "warden/text/corpus.h"
+#include "eval/watermark/watermark_eval.h"
 
 namespace warden::cli {
 namespace {
@@ -30,7 +30,7 @@ void Run(const EvalFlags& f) {
   };
   const std::string model_path = f.model.empty() ? DefaultModelPath() : f.model;
   auto model = LoadModelOrDie(model_path);
-  WatermarkEvalOptions opts = f.quick ? WatermarkEvalOptions::Quick() : WatermarkEvalOptions();
+  eval::WatermarkEvalOptions opts = f.quick ? eval::WatermarkEvalOptions::Quick() : eval::WatermarkEvalOptions();
   opts.threads = f.threads;
   opts.seed = f.seed;
   if (f.samples > 0) opts.samples = f.samples;
@@ -38,12 +38,12 @@ void Run(const EvalFlags& f) {
   opts.log = log;
 
   log("loading the held-out corpus");
-  DefaultCorpusOptions co;
+  text::DefaultCorpusOptions co;
   co.heldout_fraction = f.heldout;
   co.max_train_bytes = 1;  // only the held-out part is needed
-  Corpus corpus = OrDie(LoadDefaultCorpus(co));
-  WatermarkEvalReport report = OrDie(RunWatermarkEval(*model, corpus.heldout, opts));
-  OrDie(WriteWatermarkEvalPage(report, CollectEvalPageInfo(f.command_line), f.out));
+  text::Corpus corpus = OrDie(text::LoadDefaultCorpus(co));
+  eval::WatermarkEvalReport report = OrDie(eval::RunWatermarkEval(*model, corpus.heldout, opts));
+  OrDie(eval::WriteWatermarkEvalPage(report, eval::CollectEvalPageInfo(f.command_line), f.out));
   log("wrote " + f.out);
 }
 

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "cli/common.h"
-#include "warden/fairness_eval.h"
-#include "warden/fairness_pipeline.h"
-#include "warden/fairness_report.h"
-#include "warden/io.h"
+#include "eval/fairness/fairness_eval.h"
+#include "warden/fairness/pipeline.h"
+#include "warden/fairness/report.h"
+#include "warden/core/io.h"
 
 namespace warden::cli {
 namespace {
@@ -20,45 +20,45 @@ using namespace warden::fairness;  // NOLINT: CLI glue
 
 struct AuditArgs {
   std::string input, json, html;
-  AuditColumns columns;
+  fairness::AuditColumns columns;
   std::vector<std::string> subgroup_attributes;
   bool no_subgroups = false;
-  AuditOptions options;
+  fairness::AuditOptions options;
 };
 
 void RunAudit(const AuditArgs& a) {
-  CsvTable table = OrDie(ReadCsv(a.input));
-  Result<AuditInput> in = AuditInputFromCsv(table, a.columns);
+  fairness::CsvTable table = OrDie(fairness::ReadCsv(a.input));
+  Result<fairness::AuditInput> in = fairness::AuditInputFromCsv(table, a.columns);
   if (!in.ok()) Fail(in.status().WithContext(a.input));
-  AuditResult audit = OrDie(Audit(*in, a.options));
-  std::vector<SubgroupFinding> subgroups;
+  fairness::AuditResult audit = OrDie(fairness::Audit(*in, a.options));
+  std::vector<fairness::SubgroupFinding> subgroups;
   if (!a.no_subgroups) {
-    subgroups = OrDie(RichSubgroupsFromCsv(table, *in, a.subgroup_attributes, a.columns.sensitive));
+    subgroups = OrDie(fairness::RichSubgroupsFromCsv(table, *in, a.subgroup_attributes, a.columns.sensitive));
   }
-  std::cout << AuditToText(audit, subgroups);
-  if (!a.json.empty()) OrDie(WriteFileAtomic(a.json, AuditToJson(audit, subgroups)));
+  std::cout << fairness::AuditToText(audit, subgroups);
+  if (!a.json.empty()) OrDie(core::WriteFileAtomic(a.json, fairness::AuditToJson(audit, subgroups)));
   if (!a.html.empty()) {
-    OrDie(WriteFileAtomic(
-        a.html, HtmlPage("warden fairness audit: " + a.input, AuditToHtml(audit, subgroups))));
+    OrDie(core::WriteFileAtomic(
+        a.html, fairness::HtmlPage("warden fairness audit: " + a.input, fairness::AuditToHtml(audit, subgroups))));
   }
 }
 
 struct TrainArgs {
-  TableSpec table;
-  TrainSpec spec;
+  fairness::TableSpec table;
+  fairness::TrainSpec spec;
   std::string constraint = "TruePositiveRateParity";
   std::string out;
 };
 
 void RunTrain(TrainArgs& a) {
-  a.spec.constraint.kind = OrDie(ParseConstraint(a.constraint));
+  a.spec.constraint.kind = OrDie(fairness::ParseConstraint(a.constraint));
   if (a.spec.group_column.empty() && !a.table.sensitive.empty()) {
     a.spec.group_column = a.table.sensitive[0];
   }
-  LabeledData data = OrDie(LoadTable(a.table));
-  TrainOutcome t = OrDie(TrainModel(data, a.spec));
+  fairness::LabeledData data = OrDie(fairness::LoadTable(a.table));
+  fairness::TrainOutcome t = OrDie(TrainModel(data, a.spec));
   t.model.label_column = a.table.label;
-  OrDie(WriteFileAtomic(a.out, t.model.ToJson()));
+  OrDie(core::WriteFileAtomic(a.out, t.model.ToJson()));
   std::printf("%s: %s; %zu rows, train error %.4f", a.out.c_str(), t.model.description.c_str(),
               data.labels.size(), t.train_error);
   if (a.spec.method == "expgrad" || a.spec.method == "grid") {
@@ -72,29 +72,29 @@ void RunTrain(TrainArgs& a) {
 }
 
 struct PredictArgs {
-  TableSpec table;
+  fairness::TableSpec table;
   std::string model, out;
   uint64_t seed = 42;
   bool deterministic = false;
 };
 
 void RunPredict(PredictArgs& a) {
-  FairnessModel model = OrDie(FairnessModel::FromJson(OrDie(ReadFile(a.model))));
+  fairness::FairnessModel model = OrDie(fairness::FairnessModel::FromJson(OrDie(core::ReadFile(a.model))));
   if (a.table.label.empty()) a.table.label = model.label_column;
   if (a.table.sensitive.empty() && !model.sensitive_column.empty()) {
     a.table.sensitive = {model.sensitive_column};
   }
-  LabeledData data = OrDie(LoadTable(a.table));
-  Predictions p = OrDie(Predict(model, data.features, data.sensitive, a.seed, a.deterministic));
-  const std::string csv = PredictionsToCsv(p);
+  fairness::LabeledData data = OrDie(fairness::LoadTable(a.table));
+  fairness::Predictions p = OrDie(Predict(model, data.features, data.sensitive, a.seed, a.deterministic));
+  const std::string csv = fairness::PredictionsToCsv(p);
   if (a.out.empty() || a.out == "-") {
     std::cout << csv;
   } else {
-    OrDie(WriteFileAtomic(a.out, csv));
+    OrDie(core::WriteFileAtomic(a.out, csv));
   }
 }
 
-void AddTableOptions(CLI::App* c, TableSpec* t, bool label_required) {
+void AddTableOptions(CLI::App* c, fairness::TableSpec* t, bool label_required) {
   c->add_option("-i,--input", t->path, "CSV (or UCI file with --format)")->required();
   c->add_option("--format", t->format, "csv, adult or german")->capture_default_str();
   auto* l = c->add_option("--label", t->label, "label column (1 = favourable)");
@@ -187,7 +187,7 @@ void RegisterFairness(CLI::App& app) {
   pr->add_flag("--deterministic", predict->deterministic, "use the best single classifier");
   pr->callback([predict]() { RunPredict(*predict); });
 
-  auto ev = std::make_shared<EvalOptions>();
+  auto ev = std::make_shared<eval::EvalOptions>();
   const char* data_env = std::getenv("WARDEN_DATA_DIR");
   ev->data_dir = std::string(data_env ? data_env : "../shared/data") + "/fairness";
   CLI::App* e = f->add_subcommand("eval", "the evaluation of docs/fairness-eval.md");
@@ -205,7 +205,7 @@ void RegisterFairness(CLI::App& app) {
         "warden fairness eval" + (ev->markdown_path.empty() ? "" : " --out " + ev->markdown_path) +
         (ev->html_path.empty() ? "" : " --html " + ev->html_path) +
         (ev->json_path.empty() ? "" : " --json " + ev->json_path) + (ev->quick ? " --quick" : "");
-    const std::string md = OrDie(RunFairnessEval(*ev));
+    const std::string md = OrDie(eval::RunFairnessEval(*ev));
     if (ev->markdown_path.empty()) std::cout << md;
   });
 }

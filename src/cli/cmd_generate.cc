@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "warden/generate.h"
-#include "warden/io.h"
-#include "warden/train.h"
+#include "warden/lm/generate.h"
+#include "warden/core/io.h"
+#include "warden/lm/train.h"
 
 namespace warden::cli {
 namespace {
@@ -19,8 +19,8 @@ struct GenerateFlags {
   std::string jsonl_out;
   int32_t count = 1;
   int threads = 1;
-  GenerateOptions gen;
-  SamplerOptions sampler;
+  lm::GenerateOptions gen;
+  lm::SamplerOptions sampler;
   WatermarkFlags wm;
   GenerateFlags() { wm.scheme = "none"; }
 };
@@ -28,31 +28,31 @@ struct GenerateFlags {
 void Run(const GenerateFlags& f) {
   const std::string path = f.model.empty() ? DefaultModelPath() : f.model;
   auto model = LoadAnyModelOrDie(path, f.threads);
-  GenerateOptions gen = f.gen;
+  lm::GenerateOptions gen = f.gen;
   if (IsGgufPath(path)) gen.start_with_eos = false;
-  OrDie(SamplerChain::Validate(f.sampler));
+  OrDie(lm::SamplerChain::Validate(f.sampler));
   const bool watermark = f.wm.scheme != "none";
-  WatermarkConfig config;
-  WatermarkKey key;
+  watermark::WatermarkConfig config;
+  watermark::WatermarkKey key;
   if (watermark) {
     config = OrDie(f.wm.ToConfig(*model));
     key = OrDie(f.wm.LoadKey());
   }
   std::vector<std::string> prompts;
   if (!f.prompts_file.empty()) {
-    prompts = OrDie(ReadDocuments(f.prompts_file, "prompt"));
+    prompts = OrDie(lm::ReadDocuments(f.prompts_file, "prompt"));
   } else {
     prompts.assign(static_cast<size_t>(std::max(1, f.count)), f.prompt);
   }
-  std::unique_ptr<LineWriter> out;
-  if (!f.jsonl_out.empty()) out = OrDie(LineWriter::Open(f.jsonl_out));
+  std::unique_ptr<core::LineWriter> out;
+  if (!f.jsonl_out.empty()) out = OrDie(core::LineWriter::Open(f.jsonl_out));
 
   for (size_t i = 0; i < prompts.size(); ++i) {
-    SamplerOptions so = f.sampler;
+    lm::SamplerOptions so = f.sampler;
     so.seed = f.sampler.seed + i;  // distinct, reproducible samples
-    SamplerChain chain(so);
+    lm::SamplerChain chain(so);
     if (watermark) {
-      WatermarkProcessor wp = OrDie(MakeWatermarkProcessor(config, key));
+      watermark::WatermarkProcessor wp = OrDie(watermark::MakeWatermarkProcessor(config, key));
       if (wp.is_selector) {
         chain.SetSelector(std::move(wp.processor));
       } else {
@@ -67,11 +67,11 @@ void Run(const GenerateFlags& f) {
         return Status::Ok();
       };
     }
-    Generation g = OrDie(Generate(*model, chain, prompts[i], gen, stream));
+    lm::Generation g = OrDie(Generate(*model, chain, prompts[i], gen, stream));
     if (out) {
       nlohmann::json rec = {
           {"prompt", prompts[i]}, {"text", g.text}, {"tokens", g.tokens.size()}, {"seed", so.seed}};
-      if (watermark) rec["watermark"] = WatermarkSpec::From(config, key).ToJson();
+      if (watermark) rec["watermark"] = watermark::WatermarkSpec::From(config, key).ToJson();
       OrDie(out->Write(rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     } else {
       std::fputc('\n', stdout);

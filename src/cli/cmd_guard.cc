@@ -11,10 +11,10 @@
 #include <sstream>
 
 #include "cli/common.h"
-#include "warden/guard_classifier.h"
-#include "warden/guard_eval.h"
-#include "warden/guard_policy.h"
-#include "warden/io.h"
+#include "warden/guard/classifier.h"
+#include "eval/guard/rules_eval.h"
+#include "warden/guard/policy.h"
+#include "warden/core/io.h"
 
 namespace warden::cli {
 namespace {
@@ -33,14 +33,14 @@ struct ScanFlags {
   std::string file = "-";
 };
 
-nlohmann::json FindingJson(const Finding& f) {
+nlohmann::json FindingJson(const guard::Finding& f) {
   return {{"category", f.category}, {"type", f.type}, {"score", f.score},
           {"begin", f.begin},       {"end", f.end},   {"evidence", f.evidence},
           {"scanner", f.scanner}};
 }
 
 std::string ReadAll(const std::string& file) {
-  if (file != "-") return OrDie(ReadFile(file));
+  if (file != "-") return OrDie(core::ReadFile(file));
   std::stringstream ss;
   ss << std::cin.rdbuf();
   return ss.str();
@@ -72,11 +72,11 @@ void RunScan(const ScanFlags& fl) {
       nlohmann::json out = {{"line", line}, {"blocked", v.blocked}, {"actions", v.actions}};
       out["text"] = v.blocked ? nlohmann::json(nullptr) : nlohmann::json(v.text);
       out["findings"] = nlohmann::json::array();
-      for (const Finding& f : v.findings) out["findings"].push_back(FindingJson(f));
+      for (const guard::Finding& f : v.findings) out["findings"].push_back(FindingJson(f));
       std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       return;
     }
-    for (const Finding& f : v.findings) {
+    for (const guard::Finding& f : v.findings) {
       std::printf("finding\t%s\t%s\t%.2f\t%zu-%zu\t%s\n", f.category.c_str(), f.type.c_str(),
                   f.score, f.begin, f.end, f.evidence.c_str());
     }
@@ -125,7 +125,7 @@ void RunEvalRules(const std::string& data_dir, const std::string& out_path,
      << "[guard-eval-classifiers.md](guard-eval-classifiers.md). Speed and memory: "
         "[guard.md](guard.md#performance).\n\n";
   // PII.
-  auto pii = guard::EvaluatePii(dir + "/guard/presidio_synth_dataset_v2.json");
+  auto pii = eval::EvaluatePii(dir + "/guard/presidio_synth_dataset_v2.json");
   if (!pii.ok()) Fail(pii.status());
   md << "## PII (Presidio synthetic dataset v2)\n\n"
      << "Entity level: a prediction counts when it overlaps an unmatched gold span of the same "
@@ -148,20 +148,20 @@ void RunEvalRules(const std::string& data_dir, const std::string& out_path,
        << (is_structured ? (s.f1() >= 0.95 ? ">= 0.95 met" : ">= 0.95 **not met**") : "reported")
        << " |\n";
   }
-  guard::TypeScores all{stp, sfp, sfn};
+  eval::TypeScores all{stp, sfp, sfn};
   md << "| **structured, micro** | " << stp + sfn << " | " << stp << " | " << sfp << " | " << sfn
      << " | " << Pct(all.precision()) << " | " << Pct(all.recall()) << " | " << Pct(all.f1())
      << " | " << (all.f1() >= 0.95 ? "met" : "**not met**") << " |\n\n"
      << "Scanning time: " << Pct(pii->seconds * 1000) << " ms for " << pii->bytes << " bytes ("
      << Pct(pii->bytes / 1e6 / std::max(pii->seconds, 1e-9))
      << " MB/s, one thread, includes phone validation).\n\n";
-  if (!names_out.empty()) OrDie(WriteFileAtomic(names_out, pii->gazetteer.Serialize()));
+  if (!names_out.empty()) OrDie(core::WriteFileAtomic(names_out, pii->gazetteer.Serialize()));
   // Evasion.
   bool from_data = false;
   const auto terms = guard::LoadDefaultLexicon(dir, &from_data);
   auto lex = OrDie(guard::LexiconScanner::Create(terms, guard::BuiltinAllowList()));
-  const auto suite = guard::BuildEvasionSuite(terms, 4);
-  const auto ev = guard::EvaluateEvasion(*lex, suite);
+  const auto suite = eval::BuildEvasionSuite(terms, 4);
+  const auto ev = eval::EvaluateEvasion(*lex, suite);
   md << "## Evasion suite\n\n"
      << "Lexicon: "
      << (from_data ? "LDNOOBW + Surge AI profanity + warden's builtin list"
@@ -195,7 +195,7 @@ void RunEvalRules(const std::string& data_dir, const std::string& out_path,
   // page evaluates the models).
   auto focus = OrDie(guard::Guard::Create(OrDie(guard::LoadPolicy("focus-group"))));
   const auto pe =
-      OrDie(guard::EvaluatePolicy(*focus, suite, dir + "/guard/presidio_synth_dataset_v2.json"));
+      OrDie(eval::EvaluatePolicy(*focus, suite, dir + "/guard/presidio_synth_dataset_v2.json"));
   md << "## `--policy focus-group` on these sets (rules only, output direction)\n\n"
      << "| set | result |\n|---|---|\n"
      << "| obfuscated variants blocked | " << pe.variants_blocked << " / " << pe.variants << " ("
@@ -211,7 +211,7 @@ void RunEvalRules(const std::string& data_dir, const std::string& out_path,
      << "Focus-group blocks at HIGH strength, so mild list terms (severity ~0.33) block too; "
         "records are "
      << "blocked when they contain such a term or invalid UTF-8.\n";
-  OrDie(WriteFileAtomic(out_path, md.str()));
+  OrDie(core::WriteFileAtomic(out_path, md.str()));
   std::printf("wrote %s: structured PII F1 %.3f, evasions caught %.3f, false positives %.3f\n",
               out_path.c_str(), all.f1(), caught, fpr);
 }

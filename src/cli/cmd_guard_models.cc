@@ -5,8 +5,9 @@
 #include <string>
 
 #include "cli/common.h"
-#include "warden/guard_classifier_eval.h"
-#include "warden/io.h"
+#include "eval/guard/classifier_eval.h"
+#include "warden/guard/classifier_recipe.h"
+#include "warden/core/io.h"
 
 namespace warden::cli {
 namespace {
@@ -80,15 +81,15 @@ void RegisterGuardModels(CLI::App* guard) {
     cmd->add_option("-m,--models", *models, "models directory (default models/guard)");
     cmd->add_option("-o,--out", *out, "page to write ('-' for stdout)");
     cmd->callback([data, models, out] {
-      guard::GuardEvalConfig cfg;
+      eval::GuardEvalConfig cfg;
       cfg.data = data->ToConfig();
       cfg.models_dir = *models;
       cfg.command = "warden guard eval " + data->Args() + " --models " + *models + " --out " + *out;
-      const std::string page = OrDie(guard::EvaluateGuardModels(cfg));
+      const std::string page = OrDie(eval::EvaluateGuardModels(cfg));
       if (*out == "-") {
         std::fputs(page.c_str(), stdout);
       } else {
-        OrDie(WriteFileAtomic(*out, page));
+        OrDie(core::WriteFileAtomic(*out, page));
         std::printf("wrote %s\n", out->c_str());
       }
     });

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/common.h"
-#include "warden/index.h"
-#include "warden/io.h"
+#include "warden/provenance/index.h"
+#include "warden/core/io.h"
 
 namespace warden::cli {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 struct BuildFlags {
   std::string out;
   std::vector<std::string> inputs;
-  IndexBuildOptions opts;
+  provenance::IndexBuildOptions opts;
   std::string bloom_model;
   bool no_bloom = false;
   bool raw_identifiers = false;
@@ -26,16 +26,16 @@ void PrintList(const char* what, const std::vector<std::string>& items) {
 }
 
 void RunBuild(const BuildFlags& f) {
-  IndexBuildReport read_report;
-  std::vector<IndexDocument> docs = OrDie(ReadIndexInputs(f.inputs, &read_report));
-  std::unique_ptr<NgramModel> model;
+  provenance::IndexBuildReport read_report;
+  std::vector<provenance::IndexDocument> docs = OrDie(provenance::ReadIndexInputs(f.inputs, &read_report));
+  std::unique_ptr<lm::NgramModel> model;
   if (!f.no_bloom)
     model = LoadModelOrDie(f.bloom_model.empty() ? DefaultModelPath() : f.bloom_model);
-  IndexBuildOptions opts = f.opts;
+  provenance::IndexBuildOptions opts = f.opts;
   opts.mask_identifiers = opts.mask_literals = !f.raw_identifiers;
-  IndexBuilder builder(f.out, opts, model ? &model->tokenizer() : nullptr);
-  for (IndexDocument& d : docs) OrDie(builder.Add(std::move(d)));
-  IndexBuildReport r = OrDie(builder.Finish());
+  provenance::IndexBuilder builder(f.out, opts, model ? &model->tokenizer() : nullptr);
+  for (provenance::IndexDocument& d : docs) OrDie(builder.Add(std::move(d)));
+  provenance::IndexBuildReport r = OrDie(builder.Finish());
   if (r.shards.empty() && read_report.skipped_binary.empty()) Fail("no documents to index");
   std::printf("indexed %llu documents, %llu tokens, %.1f MB of text into %s\n",
               static_cast<unsigned long long>(r.documents),
@@ -60,10 +60,10 @@ struct QueryFlags {
   size_t max = 10;
 };
 
-std::vector<ProvenanceToken> QueryTokens(const QueryFlags& f, std::string* text) {
-  *text = f.file.empty() ? f.text : OrDie(ReadFile(f.file));
-  const TokenizeOptions o = OrDie(TokenizeOptionsFor(f.lang, f.raw));
-  return OrDie(TokenizeForProvenance(*text, o));
+std::vector<provenance::ProvenanceToken> QueryTokens(const QueryFlags& f, std::string* text) {
+  *text = f.file.empty() ? f.text : OrDie(core::ReadFile(f.file));
+  const provenance::TokenizeOptions o = OrDie(provenance::TokenizeOptionsFor(f.lang, f.raw));
+  return OrDie(provenance::TokenizeForProvenance(*text, o));
 }
 
 CLI::App* AddQuery(CLI::App* parent, const char* name, const char* help,
@@ -113,7 +113,7 @@ void RegisterIndex(CLI::App& app) {
 
   auto cf = std::make_shared<QueryFlags>();
   AddQuery(index, "count", "number of occurrences of a text", cf)->callback([cf]() {
-    auto idx = OrDie(ProvenanceIndex::Open(cf->index));
+    auto idx = OrDie(provenance::ProvenanceIndex::Open(cf->index));
     std::string text;
     std::printf("%llu\n", static_cast<unsigned long long>(idx->Count(QueryTokens(*cf, &text))));
   });
@@ -122,11 +122,11 @@ void RegisterIndex(CLI::App& app) {
   CLI::App* locate = AddQuery(index, "locate", "documents and offsets where a text occurs", lf);
   locate->add_option("--max", lf->max, "most occurrences printed")->capture_default_str();
   locate->callback([lf]() {
-    auto idx = OrDie(ProvenanceIndex::Open(lf->index));
+    auto idx = OrDie(provenance::ProvenanceIndex::Open(lf->index));
     std::string text;
     const auto q = QueryTokens(*lf, &text);
     std::printf("%llu occurrences\n", static_cast<unsigned long long>(idx->Count(q)));
-    for (const IndexOccurrence& o : idx->Locate(q, lf->max)) {
+    for (const provenance::IndexOccurrence& o : idx->Locate(q, lf->max)) {
       std::printf("%s\ttoken %llu\tshard %u\n", o.doc_id.c_str(),
                   static_cast<unsigned long long>(o.token_offset), o.shard);
     }
@@ -135,7 +135,7 @@ void RegisterIndex(CLI::App& app) {
   auto gf = std::make_shared<QueryFlags>();
   AddQuery(index, "longest", "longest indexed match starting at every token of a text", gf)
       ->callback([gf]() {
-        auto idx = OrDie(ProvenanceIndex::Open(gf->index));
+        auto idx = OrDie(provenance::ProvenanceIndex::Open(gf->index));
         std::string text;
         const auto q = QueryTokens(*gf, &text);
         const auto m = idx->LongestMatches(q);
@@ -151,7 +151,7 @@ void RegisterIndex(CLI::App& app) {
   CLI::App* info = index->add_subcommand("info", "shards, documents, tokens and sizes");
   info->add_option("-i,--index", *info_dir, "index directory")->required();
   info->callback([info_dir]() {
-    const IndexStats s = OrDie(ProvenanceIndex::Open(*info_dir))->stats();
+    const provenance::IndexStats s = OrDie(provenance::ProvenanceIndex::Open(*info_dir))->stats();
     const double t = s.tokens ? static_cast<double>(s.tokens) : 1.0;
     std::printf(
         "%llu shards, %llu documents, %llu tokens\n", static_cast<unsigned long long>(s.shards),

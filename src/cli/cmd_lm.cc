@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "cli/common.h"
-#include "warden/corpus.h"
-#include "warden/lm.h"
-#include "warden/train.h"
+#include "warden/text/corpus.h"
+#include "warden/lm/lm.h"
+#include "warden/lm/train.h"
 
 namespace warden::cli {
 namespace {
@@ -13,16 +13,16 @@ namespace {
 struct TrainFlags {
   std::vector<std::string> inputs;
   std::string out;
-  ModelTrainOptions opts;
+  lm::ModelTrainOptions opts;
   uint64_t max_bytes = 0;
   double heldout = 0.1;
 };
 
 void RunTrain(const TrainFlags& f) {
-  DefaultCorpusOptions co;
+  text::DefaultCorpusOptions co;
   co.heldout_fraction = f.heldout;
   co.max_train_bytes = f.max_bytes;
-  const std::vector<std::string> texts = OrDie(ReadTrainingTexts(f.inputs, co));
+  const std::vector<std::string> texts = OrDie(lm::ReadTrainingTexts(f.inputs, co));
   const std::string out = f.out.empty() ? DefaultModelPath() : f.out;
   PrintTrainReport(out, OrDie(TrainModel(texts, f.opts, out)));
 }
@@ -59,7 +59,7 @@ void RegisterLm(CLI::App& app) {
   i->add_option("-m,--model", *info_path, "model file")->default_str(DefaultModelPath());
   i->callback([info_path]() {
     auto m = LoadModelOrDie(info_path->empty() ? DefaultModelPath() : *info_path);
-    const NgramStats& s = m->stats();
+    const lm::NgramStats& s = m->stats();
     std::printf("%s\n", m->description().c_str());
     std::printf("tokenizer: byte-level BPE, %d tokens, fingerprint %s\n", m->vocab_size(),
                 m->tokenizer().fingerprint().c_str());
@@ -81,12 +81,12 @@ void RegisterLm(CLI::App& app) {
   p->add_option("input", ppl->input, "text or JSONL file ('-' = stdin)")->required();
   p->callback([ppl]() {
     auto m = LoadModelOrDie(ppl->model.empty() ? DefaultModelPath() : ppl->model);
-    LogLikelihood total;
-    for (const std::string& doc : OrDie(ReadDocuments(ppl->input))) {
+    lm::LogLikelihood total;
+    for (const std::string& doc : OrDie(lm::ReadDocuments(ppl->input))) {
       std::vector<TokenId> ids;
       if (m->tokenizer().eos() >= 0) ids.push_back(m->tokenizer().eos());
       OrDie(m->tokenizer().Encode(doc, &ids));
-      LogLikelihood ll = OrDie(ScoreTokens(*m, ids, 1));
+      lm::LogLikelihood ll = OrDie(lm::ScoreTokens(*m, ids, 1));
       total.sum_log_prob += ll.sum_log_prob;
       total.scored += ll.scored;
     }

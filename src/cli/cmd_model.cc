@@ -6,14 +6,14 @@
 #include <sstream>
 
 #include "cli/common.h"
-#include "warden/gguf.h"
-#include "warden/transformer.h"
+#include "warden/lm/gguf.h"
+#include "warden/lm/transformer.h"
 
 namespace warden::cli {
 namespace {
 
 void Info(const std::string& path, bool all_tensors) {
-  GgufFile f = OrDie(GgufFile::Open(path));
+  lm::GgufFile f = OrDie(lm::GgufFile::Open(path));
   std::printf("%s: GGUF v%u, %.1f MB, %zu metadata keys, %zu tensors, alignment %llu\n",
               path.c_str(), f.version(), static_cast<double>(f.file_size()) / 1e6,
               f.metadata().size(), f.tensors().size(),
@@ -22,8 +22,8 @@ void Info(const std::string& path, bool all_tensors) {
     std::printf("  %s = %s\n", key.c_str(), value.ToString().c_str());
   }
   std::map<std::string, std::pair<int, uint64_t>> by_type;
-  for (const GgufTensor& t : f.tensors()) {
-    auto& e = by_type[GgmlTypeName(t.type)];
+  for (const lm::GgufTensor& t : f.tensors()) {
+    auto& e = by_type[lm::GgmlTypeName(t.type)];
     e.first++;
     e.second += t.nbytes;
   }
@@ -32,20 +32,20 @@ void Info(const std::string& path, bool all_tensors) {
                 static_cast<double>(e.second) / 1e6);
   }
   size_t shown = 0;
-  for (const GgufTensor& t : f.tensors()) {
+  for (const lm::GgufTensor& t : f.tensors()) {
     if (!all_tensors && shown == 12) {
       std::printf("  ... %zu more (--tensors to list all)\n", f.tensors().size() - shown);
       break;
     }
     std::string dims;
     for (int64_t d : t.dims) dims += (dims.empty() ? "" : " x ") + std::to_string(d);
-    std::printf("  %-32s %-5s [%s] %llu bytes\n", t.name.c_str(), GgmlTypeName(t.type).c_str(),
+    std::printf("  %-32s %-5s [%s] %llu bytes\n", t.name.c_str(), lm::GgmlTypeName(t.type).c_str(),
                 dims.c_str(), static_cast<unsigned long long>(t.nbytes));
     ++shown;
   }
-  auto tf = Transformer::Load(&f);
+  auto tf = lm::Transformer::Load(&f);
   if (tf.ok()) {
-    const TransformerConfig& c = (*tf)->config();
+    const lm::TransformerConfig& c = (*tf)->config();
     std::printf(
         "engine: %s, %d layers, width %d, heads %d (kv %d), ffn %d, vocabulary %d, %s head, "
         "%.1f MB read per token\n",
@@ -57,26 +57,26 @@ void Info(const std::string& path, bool all_tensors) {
 }
 
 struct SynthFlags {
-  SynthOptions o;
+  lm::SynthOptions o;
   std::string type = "f32";
   bool untied = false;
   std::string out;
 };
 
 void Synth(const SynthFlags& f) {
-  SynthOptions o = f.o;
-  o.type = OrDie(ParseGgmlType(f.type));
+  lm::SynthOptions o = f.o;
+  o.type = OrDie(lm::ParseGgmlType(f.type));
   o.tied_output = !f.untied;
-  std::string bytes = OrDie(SynthesizeModel(o));
-  OrDie(WriteFileAtomic(f.out, bytes));
+  std::string bytes = OrDie(lm::SynthesizeModel(o));
+  OrDie(core::WriteFileAtomic(f.out, bytes));
   std::printf("wrote %s: %s %s, %.1f MB\n", f.out.c_str(), o.arch.c_str(), f.type.c_str(),
               static_cast<double>(bytes.size()) / 1e6);
 }
 
 // Logits after each token of the list, as JSON: {"vocab": V, "logits": [[...], ...]}.
 void Logits(const std::string& path, const std::string& token_list, int threads) {
-  GgufFile f = OrDie(GgufFile::Open(path));
-  std::unique_ptr<Transformer> tf = OrDie(Transformer::Load(&f));
+  lm::GgufFile f = OrDie(lm::GgufFile::Open(path));
+  std::unique_ptr<lm::Transformer> tf = OrDie(lm::Transformer::Load(&f));
   std::vector<TokenId> tokens;
   std::stringstream ss(token_list);
   std::string item;

@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "warden/io.h"
-#include "warden/provenance.h"
-#include "warden/provenance_eval.h"
+#include "warden/core/io.h"
+#include "warden/provenance/check.h"
+#include "eval/provenance/provenance_eval.h"
 
 namespace warden::cli {
 namespace {
@@ -22,27 +22,27 @@ struct CheckFlags {
   bool copilot = false;
   std::string action = "flag";
   std::vector<std::string> templates;
-  ProvenancePolicy policy;
+  provenance::ProvenancePolicy policy;
 };
 
 void RunCheck(const CheckFlags& f) {
-  auto index = OrDie(ProvenanceIndex::Open(f.index));
-  CheckOptions o;
-  o.tokenize = OrDie(TokenizeOptionsFor(f.lang, f.raw));
+  auto index = OrDie(provenance::ProvenanceIndex::Open(f.index));
+  provenance::CheckOptions o;
+  o.tokenize = OrDie(provenance::TokenizeOptionsFor(f.lang, f.raw));
   o.policy = f.policy;
-  o.policy.on_match = OrDie(ParsePolicyAction(f.action));
+  o.policy.on_match = OrDie(provenance::ParsePolicyAction(f.action));
   if (f.copilot) {
     o.policy.min_span_tokens = 1;
     o.policy.min_span_chars = 150;
   }
-  for (const std::string& t : f.templates) o.templates.push_back(OrDie(ReadFile(t)));
-  auto checker = OrDie(ProvenanceChecker::Create(index.get(), std::move(o)));
+  for (const std::string& t : f.templates) o.templates.push_back(OrDie(core::ReadFile(t)));
+  auto checker = OrDie(provenance::ProvenanceChecker::Create(index.get(), std::move(o)));
   if (!f.jsonl) {
-    const std::string text = OrDie(ReadFile(f.input));
-    std::printf("%s\n", CheckReportJson(OrDie(checker->Check(text))).c_str());
+    const std::string text = OrDie(core::ReadFile(f.input));
+    std::printf("%s\n", provenance::CheckReportJson(OrDie(checker->Check(text))).c_str());
     return;
   }
-  auto reader = OrDie(LineReader::Open(f.input));
+  auto reader = OrDie(core::LineReader::Open(f.input));
   std::string line;
   while (reader->Next(&line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -52,7 +52,7 @@ void RunCheck(const CheckFlags& f) {
       Fail(where + ": expected a JSON object with a string field \"text\"");
     }
     nlohmann::json out =
-        nlohmann::json::parse(CheckReportJson(OrDie(checker->Check(j["text"].get<std::string>()))));
+        nlohmann::json::parse(provenance::CheckReportJson(OrDie(checker->Check(j["text"].get<std::string>()))));
     if (j.contains("id")) out["id"] = j["id"];
     std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   }
@@ -60,7 +60,7 @@ void RunCheck(const CheckFlags& f) {
 }
 
 struct EvalFlags {
-  ProvenanceEvalOptions opts;
+  eval::ProvenanceEvalOptions opts;
   std::string out = "docs/provenance-eval.md";
 };
 
@@ -111,7 +111,7 @@ void RegisterProvenance(CLI::App& app) {
       ->capture_default_str();
   eval->add_option("-o,--out", e->out, "Markdown page ('-' = stdout)")->capture_default_str();
   eval->callback([e, eval]() {
-    const ProvenanceEvalResult r = OrDie(RunProvenanceEval(e->opts));
+    const eval::ProvenanceEvalResult r = OrDie(eval::RunProvenanceEval(e->opts));
     std::string cmd = "warden provenance eval";
     if (!e->opts.irplag_zip.empty()) cmd += " --irplag " + e->opts.irplag_zip;
     if (e->opts.text_outputs != 300)
@@ -119,12 +119,12 @@ void RegisterProvenance(CLI::App& app) {
     if (e->opts.blocking_texts != 100)
       cmd += " --blocking-texts " + std::to_string(e->opts.blocking_texts);
     std::string previous;
-    if (e->out != "-" && FileExists(e->out)) previous = OrDie(ReadFile(e->out));
-    const std::string md = ProvenanceEvalMarkdown(r, cmd, previous);
+    if (e->out != "-" && core::FileExists(e->out)) previous = OrDie(core::ReadFile(e->out));
+    const std::string md = eval::ProvenanceEvalMarkdown(r, cmd, previous);
     if (e->out == "-") {
       std::fwrite(md.data(), 1, md.size(), stdout);
     } else {
-      OrDie(WriteFileAtomic(e->out, md));
+      OrDie(core::WriteFileAtomic(e->out, md));
       std::printf("wrote %s\n", e->out.c_str());
     }
     (void)eval;

@@ -4,13 +4,13 @@
 #include <memory>
 
 #include "cli/common.h"
-#include "warden/remote.h"
+#include "warden/lm/remote.h"
 
 namespace warden::cli {
 namespace {
 
 struct RemoteFlags {
-  RemoteOptions opts;
+  lm::RemoteOptions opts;
   double temperature = 0;
   double top_p = 1;
   int32_t max_tokens = 0;
@@ -54,8 +54,8 @@ struct RemoteFlags {
                 "refused: watermarking needs the logits, which a remote server does not give");
   }
 
-  RemoteSampling Sampling() const {
-    RemoteSampling s;
+  lm::RemoteSampling Sampling() const {
+    lm::RemoteSampling s;
     if (temperature_opt->count() > 0) s.temperature = temperature;
     if (top_p_opt->count() > 0) s.top_p = top_p;
     if (max_tokens_opt->count() > 0) s.max_tokens = max_tokens;
@@ -66,9 +66,9 @@ struct RemoteFlags {
 };
 
 void Run(const RemoteFlags& f, bool chat) {
-  if (f.watermark) Fail(LogitsFeatureUnavailable("--watermark (watermarking while decoding)"));
-  const RemoteModel model = OrDie(RemoteModel::Create(f.opts));
-  RemoteStreamCallback print = nullptr;
+  if (f.watermark) Fail(lm::LogitsFeatureUnavailable("--watermark (watermarking while decoding)"));
+  const lm::RemoteModel model = OrDie(lm::RemoteModel::Create(f.opts));
+  lm::RemoteStreamCallback print = nullptr;
   if (f.stream) {
     print = [](std::string_view delta) {
       std::fwrite(delta.data(), 1, delta.size(), stdout);
@@ -76,9 +76,9 @@ void Run(const RemoteFlags& f, bool chat) {
       return true;
     };
   }
-  RemoteCompletion r;
+  lm::RemoteCompletion r;
   if (chat) {
-    std::vector<ChatMessage> messages;
+    std::vector<text::ChatMessage> messages;
     if (!f.system.empty()) messages.push_back({"system", f.system});
     messages.push_back({"user", f.prompt});
     r = OrDie(model.Chat(messages, f.Sampling(), print));

@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "cli/common.h"
-#include "warden/io.h"
-#include "warden/progress.h"
-#include "warden/text_detect.h"
+#include "warden/core/io.h"
+#include "warden/core/progress.h"
+#include "warden/watermark/text_detect.h"
 
 namespace warden::cli {
 namespace {
@@ -22,13 +22,13 @@ struct DetectFlags {
   bool keep_repeats = false;
   bool no_normalize = false;
   int32_t threads = 0;
-  DetectOptions opts;
+  watermark::DetectOptions opts;
   WatermarkFlags wm;
 };
 
 struct Record {
   std::string text;
-  std::optional<WatermarkSpec> claimed;
+  std::optional<watermark::WatermarkSpec> claimed;
   nlohmann::json certificate;
   Status status;
 };
@@ -36,10 +36,10 @@ struct Record {
 std::vector<Record> ReadRecords(const DetectFlags& f) {
   std::vector<Record> recs;
   if (!f.jsonl) {
-    recs.push_back({OrDie(ReadFile(f.input)), std::nullopt, {}, {}});
+    recs.push_back({OrDie(core::ReadFile(f.input)), std::nullopt, {}, {}});
     return recs;
   }
-  auto reader = OrDie(LineReader::Open(f.input));
+  auto reader = OrDie(core::LineReader::Open(f.input));
   std::string line;
   while (reader->Next(&line)) {
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
@@ -50,7 +50,7 @@ std::vector<Record> ReadRecords(const DetectFlags& f) {
     if (t == j.end() || !t->is_string()) Fail(where + ": no string field \"text\"");
     Record r{t->get<std::string>(), std::nullopt, {}, {}};
     if (auto w = j.find("watermark"); w != j.end()) {
-      auto spec = WatermarkSpec::FromJson(*w);
+      auto spec = watermark::WatermarkSpec::FromJson(*w);
       if (!spec.ok()) Fail(spec.status().WithContext(where + ": watermark"));
       r.claimed = *spec;
     }
@@ -65,17 +65,17 @@ void RunDetect(DetectFlags f) {
   f.opts.ignore_repeated = !f.keep_repeats;
   OrDie(f.opts.Validate());
   auto model = LoadAnyModelOrDie(f.model.empty() ? DefaultModelPath() : f.model);
-  WatermarkConfig config = OrDie(f.wm.ToConfig(*model));
-  WatermarkKey key = OrDie(f.wm.LoadKey());
-  NormalizeOptions norm;
-  if (f.no_normalize) norm = NormalizeOptions{false, false, false, false};
-  TextWatermarkDetector det =
-      OrDie(TextWatermarkDetector::Create(&model->tokenizer(), config, key, norm));
+  watermark::WatermarkConfig config = OrDie(f.wm.ToConfig(*model));
+  watermark::WatermarkKey key = OrDie(f.wm.LoadKey());
+  text::NormalizeOptions norm;
+  if (f.no_normalize) norm = text::NormalizeOptions{false, false, false, false};
+  watermark::TextWatermarkDetector det =
+      OrDie(watermark::TextWatermarkDetector::Create(&model->tokenizer(), config, key, norm));
 
   std::vector<Record> recs = ReadRecords(f);
   const int threads = f.threads > 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
   std::atomic<size_t> next{0};
-  Progress progress("detecting", recs.size(), "docs");
+  core::Progress progress("detecting", recs.size(), "docs");
   auto work = [&]() {
     for (size_t i; (i = next.fetch_add(1)) < recs.size();) {
       Record& r = recs[i];
@@ -94,7 +94,7 @@ void RunDetect(DetectFlags f) {
   for (auto& t : pool) t.join();
   progress.Finish();
 
-  auto out = OrDie(LineWriter::Open(f.out));
+  auto out = OrDie(core::LineWriter::Open(f.out));
   for (size_t i = 0; i < recs.size(); ++i) {
     if (!recs[i].status.ok()) {
       Fail(f.jsonl ? recs[i].status.WithContext("record " + std::to_string(i + 1))
@@ -106,13 +106,13 @@ void RunDetect(DetectFlags f) {
 }
 
 void RunKeygen(const std::string& path, bool force) {
-  WatermarkKey key = OrDie(WatermarkKey::Generate());
+  watermark::WatermarkKey key = OrDie(watermark::WatermarkKey::Generate());
   if (path == "-") {
     std::printf("%s\n", key.secret.c_str());
     return;
   }
-  if (!force && FileExists(path)) Fail(path + ": exists (use --force to replace it)");
-  OrDie(WriteFileAtomic(path, key.secret + "\n"));
+  if (!force && core::FileExists(path)) Fail(path + ": exists (use --force to replace it)");
+  OrDie(core::WriteFileAtomic(path, key.secret + "\n"));
   ::chmod(path.c_str(), 0600);
   std::printf("wrote %s (key id %s)\n", path.c_str(), key.id().c_str());
 }

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "warden/gguf_model.h"
+#include "warden/lm/gguf_model.h"
 
 namespace warden::cli {
 
@@ -22,8 +22,8 @@ std::string DefaultModelPath() {
   return env != nullptr && *env != '\0' ? env : "models/default.wlm";
 }
 
-std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path) {
-  auto m = NgramModel::Load(path);
+std::unique_ptr<lm::NgramModel> LoadModelOrDie(const std::string& path) {
+  auto m = lm::NgramModel::Load(path);
   if (!m.ok()) {
     if (m.status().code() == StatusCode::kNotFound) {
       Fail(m.status().message() + " (train one with `warden lm train`, or run `warden demo`)");
@@ -33,16 +33,16 @@ std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path) {
   return std::move(m).value();
 }
 
-bool IsGgufPath(const std::string& path) { return LooksLikeGguf(path); }
+bool IsGgufPath(const std::string& path) { return lm::LooksLikeGguf(path); }
 
-std::unique_ptr<LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads) {
+std::unique_ptr<lm::LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads) {
   if (!IsGgufPath(path)) return LoadModelOrDie(path);
-  GgufModelOptions opts;
+  lm::GgufModelOptions opts;
   opts.threads = threads;
-  return OrDie(LoadGgufModel(path, opts));
+  return OrDie(lm::LoadGgufModel(path, opts));
 }
 
-void PrintTrainReport(const std::string& path, const ModelTrainReport& r) {
+void PrintTrainReport(const std::string& path, const lm::ModelTrainReport& r) {
   std::printf("trained %s: %llu documents, %.1f MB, %llu tokens; order %d, vocabulary %d\n",
               path.c_str(), static_cast<unsigned long long>(r.documents), r.bytes / 1e6,
               static_cast<unsigned long long>(r.tokens), r.stats.order, r.stats.vocab_size);
@@ -66,10 +66,10 @@ void WatermarkFlags::Register(CLI::App* app, bool watermark_name) {
       ->capture_default_str();
 }
 
-Result<WatermarkConfig> WatermarkFlags::ToConfig(const LanguageModel& model) const {
-  WatermarkConfig c;
-  WARDEN_ASSIGN_OR_RETURN(c.scheme, ParseScheme(scheme));
-  WARDEN_ASSIGN_OR_RETURN(c.seeding, ParseSeeding(seeding));
+Result<watermark::WatermarkConfig> WatermarkFlags::ToConfig(const lm::LanguageModel& model) const {
+  watermark::WatermarkConfig c;
+  WARDEN_ASSIGN_OR_RETURN(c.scheme, watermark::ParseScheme(scheme));
+  WARDEN_ASSIGN_OR_RETURN(c.seeding, watermark::ParseSeeding(seeding));
   c.gamma = gamma;
   if (delta == "inf" || delta == "infinity") {
     c.delta = std::numeric_limits<double>::infinity();
@@ -87,9 +87,9 @@ Result<WatermarkConfig> WatermarkFlags::ToConfig(const LanguageModel& model) con
   return c;
 }
 
-Result<WatermarkKey> WatermarkFlags::LoadKey() const {
-  if (!key_file.empty()) return WatermarkKey::FromFile(key_file);
-  auto k = WatermarkKey::FromEnv(key_env);
+Result<watermark::WatermarkKey> WatermarkFlags::LoadKey() const {
+  if (!key_file.empty()) return watermark::WatermarkKey::FromFile(key_file);
+  auto k = watermark::WatermarkKey::FromEnv(key_env);
   if (!k.ok() && k.status().code() == StatusCode::kNotFound) {
     return Status::NotFound("no watermark key: pass --key-file FILE or set $" + key_env +
                             " (make one with `warden watermark keygen`)");

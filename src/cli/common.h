@@ -1,19 +1,19 @@
 // Shared plumbing of the `warden` command: option groups, error exit, model
 // and key loading. Argument parsing and printing only; the work is done by
 // the library.
-#ifndef WARDEN_CLI_COMMON_H_
-#define WARDEN_CLI_COMMON_H_
+#ifndef WARDEN_SRC_CLI_COMMON_H_
+#define WARDEN_SRC_CLI_COMMON_H_
 
 #include <CLI/CLI.hpp>
 
 #include <memory>
 #include <string>
 
-#include "warden/lm.h"
-#include "warden/ngram.h"
-#include "warden/status.h"
-#include "warden/train.h"
-#include "warden/watermark.h"
+#include "warden/lm/lm.h"
+#include "warden/lm/ngram.h"
+#include "warden/core/status.h"
+#include "warden/lm/train.h"
+#include "warden/watermark/watermark.h"
 
 namespace warden::cli {
 
@@ -32,16 +32,16 @@ inline void OrDie(const Status& s) {
 
 // $WARDEN_MODEL, else models/default.wlm.
 std::string DefaultModelPath();
-std::unique_ptr<NgramModel> LoadModelOrDie(const std::string& path);
+std::unique_ptr<lm::NgramModel> LoadModelOrDie(const std::string& path);
 // Either kind of model: a GGUF transformer (told apart by its magic bytes;
 // `threads` per session) or warden's own n-gram model.
-std::unique_ptr<LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads = 1);
+std::unique_ptr<lm::LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads = 1);
 // True when `path` is a GGUF file. Such models get no end-of-text token in
 // front of the prompt (that is the n-gram model's training convention).
 bool IsGgufPath(const std::string& path);
 
 // Two lines: what was trained, and how long each stage took.
-void PrintTrainReport(const std::string& path, const ModelTrainReport& r);
+void PrintTrainReport(const std::string& path, const lm::ModelTrainReport& r);
 
 // --scheme, --gamma, --delta, --context-width, --seeding, --key-file, --key-env
 struct WatermarkFlags {
@@ -55,8 +55,8 @@ struct WatermarkFlags {
 
   void Register(CLI::App* app, bool with_scheme_flag_name_watermark);
   // Parses the strings and fills vocabulary and tokenizer from the model.
-  Result<WatermarkConfig> ToConfig(const LanguageModel& model) const;
-  Result<WatermarkKey> LoadKey() const;
+  Result<watermark::WatermarkConfig> ToConfig(const lm::LanguageModel& model) const;
+  Result<watermark::WatermarkKey> LoadKey() const;
 };
 
 void RegisterLm(CLI::App& app);
@@ -76,4 +76,4 @@ void RegisterGuardModels(CLI::App* guard);
 
 }  // namespace warden::cli
 
-#endif  // WARDEN_CLI_COMMON_H_
+#endif  // WARDEN_SRC_CLI_COMMON_H_

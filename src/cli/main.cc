@@ -2,11 +2,11 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common.h"
-#include "warden/watermark.h"
+#include "warden/watermark/watermark.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"warden: responsible generative AI (watermarks, embedded language model)"};
-  app.set_version_flag("--version", std::string(warden::kWardenVersion));
+  app.set_version_flag("--version", std::string(warden::watermark::kWardenVersion));
   app.require_subcommand(1);
   warden::cli::RegisterDemo(app);
   warden::cli::RegisterLm(app);

@@ -1,8 +1,8 @@
-#include "warden/hash.h"
+#include "warden/core/hash.h"
 
 #include <xxhash.h>
 
-namespace warden {
+namespace warden::core {
 
 uint64_t Hash64(std::string_view data, uint64_t seed) {
   return XXH3_64bits_withSeed(data.data(), data.size(), seed);
@@ -18,4 +18,4 @@ std::string Hex64(uint64_t v) {
   return s;
 }
 
-}  // namespace warden
+}  // namespace warden::core

@@ -1,5 +1,5 @@
 // File helpers, memory maps and line streams (see warden/io.h).
-#include "warden/io.h"
+#include "warden/core/io.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <random>
 
-namespace warden {
+namespace warden::core {
 namespace {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -192,4 +192,4 @@ MappedFile::~MappedFile() {
   if (addr_ != nullptr) ::munmap(addr_, size_);
 }
 
-}  // namespace warden
+}  // namespace warden::core

@@ -1,10 +1,10 @@
-#include "warden/progress.h"
+#include "warden/core/progress.h"
 
 #include <unistd.h>
 
 #include <cstdio>
 
-namespace warden {
+namespace warden::core {
 
 Progress::Progress(std::string label, uint64_t total, std::string unit)
     : label_(std::move(label)),
@@ -59,4 +59,4 @@ void Progress::Draw(bool final) {
   std::fflush(stderr);
 }
 
-}  // namespace warden
+}  // namespace warden::core

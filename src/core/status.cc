@@ -1,4 +1,4 @@
-#include "warden/status.h"
+#include "warden/core/status.h"
 
 namespace warden {
 

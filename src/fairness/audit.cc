@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "warden/fairness_audit.h"
+#include "warden/fairness/audit.h"
 
 namespace warden::fairness {
 namespace {

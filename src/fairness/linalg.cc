@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-namespace warden::fairness::internal {
+namespace warden::fairness::detail {
 
 bool CholeskySolve(std::vector<double>& a, std::vector<double>& b, size_t k) {
   for (size_t j = 0; j < k; ++j) {
@@ -31,4 +31,4 @@ bool CholeskySolve(std::vector<double>& a, std::vector<double>& b, size_t k) {
   return true;
 }
 
-}  // namespace warden::fairness::internal
+}  // namespace warden::fairness::detail

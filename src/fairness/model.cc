@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "warden/fairness_model.h"
+#include "warden/fairness/model.h"
 
 namespace warden::fairness {
 namespace {

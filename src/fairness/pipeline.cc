@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/fairness_pipeline.h"
-#include "warden/fairness_postprocess.h"
+#include "warden/fairness/pipeline.h"
+#include "warden/fairness/postprocess.h"
 
 namespace warden::fairness {
 namespace {

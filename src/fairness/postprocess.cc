@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/fairness_postprocess.h"
-#include "warden/hash.h"
+#include "warden/fairness/postprocess.h"
+#include "warden/core/hash.h"
 
 namespace warden::fairness {
 namespace {
@@ -106,7 +106,7 @@ double RowUniform(uint64_t seed, uint64_t row) {
   char key[16];
   std::memcpy(key, &seed, 8);
   std::memcpy(key + 8, &row, 8);
-  return static_cast<double>(Hash64(std::string_view(key, 16)) >> 11) * 0x1.0p-53;
+  return static_cast<double>(core::Hash64(std::string_view(key, 16)) >> 11) * 0x1.0p-53;
 }
 
 double GroupThreshold::ApproveProbability(double score) const {

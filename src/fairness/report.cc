@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "warden/fairness_report.h"
-#include "watermark/svg.h"
+#include "warden/fairness/report.h"
+#include "warden/core/svg.h"
 
 namespace warden::fairness {
 namespace {
@@ -154,7 +154,7 @@ std::string AuditToText(const AuditResult& a, const std::vector<SubgroupFinding>
 std::string AuditToHtml(const AuditResult& a, const std::vector<SubgroupFinding>& subgroups) {
   std::string out;
   for (const auto& g : a.groupings) {
-    out += "<h3>" + svg::XmlEscape(g.name) +
+    out += "<h3>" + core::XmlEscape(g.name) +
            "</h3>\n<table>\n<tr><th>group</th><th>n</th>"
            "<th>positives</th>";
     for (int m = 0; m < kNumMetrics; ++m) {
@@ -163,7 +163,7 @@ std::string AuditToHtml(const AuditResult& a, const std::vector<SubgroupFinding>
     }
     out += "<th>AUC</th></tr>\n";
     for (const auto& r : g.groups) {
-      out += "<tr><td>" + svg::XmlEscape(r.group) + "</td><td>" + std::to_string(r.counts.n()) +
+      out += "<tr><td>" + core::XmlEscape(r.group) + "</td><td>" + std::to_string(r.counts.n()) +
              "</td><td>" + std::to_string(r.counts.positives()) + "</td>";
       for (int m = 0; m < kNumMetrics; ++m) {
         if (static_cast<Metric>(m) == Metric::kFnr) continue;
@@ -176,18 +176,18 @@ std::string AuditToHtml(const AuditResult& a, const std::vector<SubgroupFinding>
       if (std::isnan(d.difference) || d.metric == Metric::kFnr) continue;
       out += "<li>" + std::string(MetricName(d.metric)) + ": difference " +
              WithCi(d.difference, d.difference_ci) + ", ratio " + WithCi(d.ratio, d.ratio_ci) +
-             " (highest " + svg::XmlEscape(d.highest) + ", lowest " + svg::XmlEscape(d.lowest) +
+             " (highest " + core::XmlEscape(d.highest) + ", lowest " + core::XmlEscape(d.lowest) +
              ")</li>\n";
     }
     for (const auto& w : g.warnings) {
-      out += "<li class=\"warn\">warning: " + svg::XmlEscape(w.message) + "</li>\n";
+      out += "<li class=\"warn\">warning: " + core::XmlEscape(w.message) + "</li>\n";
     }
-    for (const auto& n : g.notes) out += "<li>note: " + svg::XmlEscape(n) + "</li>\n";
+    for (const auto& n : g.notes) out += "<li>note: " + core::XmlEscape(n) + "</li>\n";
     out += "</ul>\n";
   }
   for (const auto& s : subgroups) {
     out += "<p>Rich subgroup (" + std::string(RateName(s.rate)) + "): <code>" +
-           svg::XmlEscape(s.Describe()) + "</code>, size " + std::to_string(s.size) + " (" +
+           core::XmlEscape(s.Describe()) + "</code>, size " + std::to_string(s.size) + " (" +
            Fmt(100 * s.fraction, "%.1f") + "%), rate " + Fmt(s.subgroup_rate) + " vs " +
            Fmt(s.base_rate) + ", violation " + Fmt(s.violation) + "</p>\n";
   }
@@ -196,11 +196,11 @@ std::string AuditToHtml(const AuditResult& a, const std::vector<SubgroupFinding>
 
 std::string TradeoffSvg(const std::string& title, const std::string& disparity_label,
                         const std::vector<TradeoffPoint>& points) {
-  svg::LineChart chart;
+  core::LineChart chart;
   chart.title = title;
   chart.x_label = disparity_label;
   chart.y_label = "error";
-  std::map<std::string, svg::Series> by_method;
+  std::map<std::string, core::Series> by_method;
   std::vector<std::string> order;
   for (const auto& p : points) {
     if (!by_method.count(p.method)) order.push_back(p.method);
@@ -213,18 +213,18 @@ std::string TradeoffSvg(const std::string& title, const std::string& disparity_l
     std::sort(s.points.begin(), s.points.end());
     chart.series.push_back(s);
   }
-  return svg::RenderLineChart(chart);
+  return core::RenderLineChart(chart);
 }
 
 std::string RocSvg(const std::string& title, const std::vector<RocSeries>& curves,
                    const std::vector<OperatingPoint>& points) {
-  svg::LineChart chart;
+  core::LineChart chart;
   chart.title = title;
   chart.x_label = "false positive rate";
   chart.y_label = "true positive rate (1 - false rejection)";
   chart.x_min = 0, chart.x_max = 1, chart.y_min = 0, chart.y_max = 1;
   for (const auto& c : curves) {
-    svg::Series s;
+    core::Series s;
     s.name = "ROC " + c.group;
     // About 60 points per curve keep the page small and the curve faithful.
     const size_t step = std::max<size_t>(1, c.curve.size() / 60);
@@ -234,22 +234,22 @@ std::string RocSvg(const std::string& title, const std::vector<RocSeries>& curve
     chart.series.push_back(std::move(s));
   }
   for (const auto& p : points) {
-    svg::Series s;
+    core::Series s;
     s.name = p.label;
     s.dashed = true;
     s.points.push_back({p.fpr, p.tpr});
     chart.series.push_back(std::move(s));
   }
-  return svg::RenderLineChart(chart);
+  return core::RenderLineChart(chart);
 }
 
 std::string HtmlPage(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
-         svg::XmlEscape(title) +
+         core::XmlEscape(title) +
          "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
          "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px "
          "5px}li.warn{color:#a00}</style></head><body>\n<h1>" +
-         svg::XmlEscape(title) + "</h1>\n" + body + "\n</body></html>\n";
+         core::XmlEscape(title) + "</h1>\n" + body + "\n</body></html>\n";
 }
 
 }  // namespace warden::fairness

@@ -3,8 +3,8 @@
 // Bland's rule for termination, tolerances tuned for well-scaled problems.
 //
 // Thread safety: pure function.
-#ifndef WARDEN_FAIRNESS_SIMPLEX_H_
-#define WARDEN_FAIRNESS_SIMPLEX_H_
+#ifndef WARDEN_SRC_FAIRNESS_SIMPLEX_H_
+#define WARDEN_SRC_FAIRNESS_SIMPLEX_H_
 
 #include <vector>
 
@@ -29,4 +29,4 @@ std::vector<double> BestMixture(const std::vector<double>& errors,
 
 }  // namespace warden::fairness
 
-#endif  // WARDEN_FAIRNESS_SIMPLEX_H_
+#endif  // WARDEN_SRC_FAIRNESS_SIMPLEX_H_

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "fairness/linalg.h"
-#include "warden/fairness_subgroup.h"
+#include "warden/fairness/subgroup.h"
 
 namespace warden::fairness {
 namespace {
@@ -148,7 +148,7 @@ Result<SubgroupFinding> AuditRichSubgroup(const std::vector<std::string>& names,
     ata[a * k + a] += ridge * n + 1e-12;
   }
   std::vector<double> w = atd;
-  if (!internal::CholeskySolve(ata, w, k)) return Status::Internal("rich subgroup audit: singular regression");
+  if (!detail::CholeskySolve(ata, w, k)) return Status::Internal("rich subgroup audit: singular regression");
   // The regression predicts high cost where approvals (FPR) run above base;
   // scanning the projection finds the best threshold on either side.
   std::vector<double> proj(n, 0.0);

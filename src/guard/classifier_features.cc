@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "text/utf8.h"
-#include "warden/guard_classifier.h"
-#include "warden/hash.h"
+#include "warden/text/utf8.h"
+#include "warden/guard/classifier.h"
+#include "warden/core/hash.h"
 
 namespace warden::guard {
 namespace {
@@ -173,18 +173,18 @@ uint32_t Bucket(uint64_t h, uint32_t bits) { return static_cast<uint32_t>(h >> (
 }  // namespace
 
 Result<ClassifierNormalizer> ClassifierNormalizer::Create() {
-  NormalizeOptions opts;
+  text::NormalizeOptions opts;
   opts.collapse_whitespace = true;
-  WARDEN_ASSIGN_OR_RETURN(Normalizer n, Normalizer::Create(opts));
+  WARDEN_ASSIGN_OR_RETURN(text::Normalizer n, text::Normalizer::Create(opts));
   return ClassifierNormalizer(std::move(n));
 }
 
 std::string ClassifierNormalizer::Normalize(std::string_view text) const {
   // Ill-formed bytes are dropped: scanners look at what can be read.
   std::string valid;
-  if (FindInvalidUtf8(text) != std::string_view::npos) {
+  if (text::FindInvalidUtf8(text) != std::string_view::npos) {
     while (!text.empty()) {
-      const size_t bad = FindInvalidUtf8(text);
+      const size_t bad = text::FindInvalidUtf8(text);
       if (bad == std::string_view::npos) {
         valid.append(text);
         break;
@@ -250,14 +250,14 @@ void ExtractFeatures(const FeatureOptions& opts, std::string_view normalized,
     const std::string_view word = normalized.substr(pos, end - pos);
     pos = end + 1;
     if (word.empty()) continue;
-    const uint64_t h = Hash64(word, kWordSeed);
+    const uint64_t h = core::Hash64(word, kWordSeed);
     if (opts.word_unigrams) {
       out->buckets.push_back(Bucket(h, bits));
       if (with_names) out->names.emplace_back(word);
     }
     if (opts.word_bigrams && have_prev) {
       out->buckets.push_back(
-          Bucket(Mix64(prev_hash * 0x9E3779B97F4A7C15ULL ^ h ^ kBigramSeed), bits));
+          Bucket(core::Mix64(prev_hash * 0x9E3779B97F4A7C15ULL ^ h ^ kBigramSeed), bits));
       if (with_names) out->names.push_back(std::string(prev_word) + " " + std::string(word));
     }
     prev_hash = h;
@@ -280,7 +280,7 @@ void ExtractFeatures(const FeatureOptions& opts, std::string_view normalized,
         if (n == ncp && n > opts.char_min) continue;
         const std::string_view gram =
             std::string_view(padded).substr(cp_starts[s], cp_starts[s + n] - cp_starts[s]);
-        out->buckets.push_back(Bucket(Hash64(gram, kCharSeed), bits));
+        out->buckets.push_back(Bucket(core::Hash64(gram, kCharSeed), bits));
         // Named after their word, so evidence adds up per word.
         if (with_names) out->names.emplace_back(word);
       }
@@ -290,7 +290,7 @@ void ExtractFeatures(const FeatureOptions& opts, std::string_view normalized,
   out->value =
       ngrams == 0 ? 0.0f : static_cast<float>(1.0 / std::sqrt(static_cast<double>(ngrams)));
   for (const std::string& s : signals) {
-    out->buckets.push_back(Bucket(Hash64(s, kSignalSeed), bits));
+    out->buckets.push_back(Bucket(core::Hash64(s, kSignalSeed), bits));
     if (with_names) out->names.push_back("signal:" + s);
   }
   out->num_signals = signals.size();

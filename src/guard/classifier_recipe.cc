@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "guard/sha256.h"
-#include "warden/guard_classifier_eval.h"
-#include "warden/hash.h"
-#include "warden/io.h"
+#include "warden/guard/classifier_recipe.h"
+#include "warden/core/hash.h"
+#include "warden/core/io.h"
 
 namespace warden::guard {
 namespace {
@@ -25,7 +25,7 @@ std::string Fixed(double v, int digits = 4) {
 }
 
 Result<std::string> FileSha(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string bytes, core::ReadFile(path));
   return Sha256Hex(bytes);
 }
 
@@ -72,12 +72,12 @@ Result<GuardDatasets> LoadGuardDatasets(const GuardDataConfig& cfg) {
   const std::vector<int> split = StratifiedSplit(strata, 0.2, 0.1, cfg.seed);
   std::unordered_set<uint64_t> seen;
   for (size_t i = 0; i < davidson.size(); ++i) {
-    if (split[i] != kTest) seen.insert(Hash64(normalizer.Normalize(davidson[i].text)));
+    if (split[i] != kTest) seen.insert(core::Hash64(normalizer.Normalize(davidson[i].text)));
   }
   std::vector<LabeledText> tweets_as_benign;
   for (size_t i = 0; i < davidson.size(); ++i) {
     if (split[i] == kTest) {
-      if (seen.count(Hash64(normalizer.Normalize(davidson[i].text)))) {
+      if (seen.count(core::Hash64(normalizer.Normalize(davidson[i].text)))) {
         ++d.davidson_test_duplicates_dropped;
         continue;
       }
@@ -201,8 +201,8 @@ Result<std::string> TrainGuardModels(const GuardTrainConfig& cfg) {
   std::string md = "# Guard classifier models\n\n";
   md += "Written by `warden guard train`; do not edit by hand. Command:\n\n```\n" + cfg.command +
         "\n```\n\nSplit seed " + std::to_string(cfg.data.seed) +
-        " (see include/warden/guard_classifier_eval.h for the splits). "
-        "Format: include/warden/guard_classifier.h.\n\n";
+        " (see include/warden/guard/classifier_recipe.h for the splits). "
+        "Format: include/warden/guard/classifier.h.\n\n";
   md += "## Data (sha256)\n\n| file | sha256 |\n|---|---|\n";
   for (const auto& [path, sha] : d.checksums) md += "| " + path + " | `" + sha + "` |\n";
   md +=
@@ -248,7 +248,7 @@ Result<std::string> TrainGuardModels(const GuardTrainConfig& cfg) {
   md +=
       ".\n\nEvery figure, HateCheck and injection included: docs/guard-eval-classifiers.md "
       "(`warden guard eval`).\n";
-  WARDEN_RETURN_IF_ERROR(WriteFileAtomic(cfg.out_dir + "/MANIFEST.md", md));
+  WARDEN_RETURN_IF_ERROR(core::WriteFileAtomic(cfg.out_dir + "/MANIFEST.md", md));
   return md;
 }
 

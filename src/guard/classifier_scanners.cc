@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "warden/guard_classifier.h"
+#include "warden/guard/classifier.h"
 
 namespace warden::guard {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/guard_classifier.h"
-#include "warden/hash.h"
+#include "warden/guard/classifier.h"
+#include "warden/core/hash.h"
 
 namespace warden::guard {
 namespace {
@@ -25,7 +25,7 @@ struct Example {
 void Shuffle(std::vector<size_t>* v, uint64_t* state) {
   for (size_t i = v->size(); i > 1; --i) {
     *state += 0x9E3779B97F4A7C15ULL;
-    const size_t j = Mix64(*state) % i;
+    const size_t j = core::Mix64(*state) % i;
     std::swap((*v)[i - 1], (*v)[j]);
   }
 }

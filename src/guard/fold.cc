@@ -12,9 +12,8 @@
 #include <memory>
 #include <mutex>
 
-#include "text/homoglyph.h"
-#include "text/utf8.h"
-#include "warden/normalize.h"
+#include "warden/text/homoglyph.h"
+#include "warden/text/utf8.h"
 
 namespace warden::guard {
 namespace {
@@ -179,7 +178,7 @@ void FoldForMatching(std::string_view text, size_t base, FoldedText* out) {
       ++i;
       continue;
     }
-    const size_t bad = FindInvalidUtf8(text.substr(i, 4));
+    const size_t bad = text::FindInvalidUtf8(text.substr(i, 4));
     if (bad == 0) {
       const size_t len = text::InvalidSubpartLength(p + i, n - i);
       out->invalid.emplace_back(base + i, base + i + len);

@@ -18,8 +18,8 @@
 //
 // Thread safety: pure functions; the per-code-point table is built once,
 // thread-safely, on first use.
-#ifndef WARDEN_GUARD_FOLD_H_
-#define WARDEN_GUARD_FOLD_H_
+#ifndef WARDEN_SRC_GUARD_FOLD_H_
+#define WARDEN_SRC_GUARD_FOLD_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -64,4 +64,4 @@ inline size_t Utf8SequenceLength(uint8_t b) {
 
 }  // namespace warden::guard
 
-#endif  // WARDEN_GUARD_FOLD_H_
+#endif  // WARDEN_SRC_GUARD_FOLD_H_

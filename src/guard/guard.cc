@@ -6,12 +6,11 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "text/utf8.h"
-#include "warden/guard_pii.h"
-#include "warden/guard_policy.h"
-#include "warden/guard_secrets.h"
-#include "warden/io.h"
-#include "warden/normalize.h"
+#include "warden/text/utf8.h"
+#include "warden/guard/pii.h"
+#include "warden/guard/policy.h"
+#include "warden/guard/secrets.h"
+#include "warden/core/io.h"
 
 namespace warden::guard {
 namespace {
@@ -35,12 +34,12 @@ Status Utf8Scanner::Scan(std::string_view text, std::vector<Finding>* out) const
   constexpr size_t kMaxReports = 1000;  // bounded output on garbage input
   size_t pos = 0, reported = 0;
   while (pos < text.size() && reported < kMaxReports) {
-    const size_t bad = FindInvalidUtf8(text.substr(pos));
+    const size_t bad = text::FindInvalidUtf8(text.substr(pos));
     if (bad == std::string_view::npos) break;
     size_t b = pos + bad, e = b;
     // Merge adjacent ill-formed subparts into one finding.
     while (e < text.size()) {
-      const size_t next_bad = FindInvalidUtf8(text.substr(e, 4));
+      const size_t next_bad = text::FindInvalidUtf8(text.substr(e, 4));
       if (next_bad != 0) break;
       e += text::InvalidSubpartLength(reinterpret_cast<const uint8_t*>(text.data()) + e,
                                       text.size() - e);
@@ -63,7 +62,7 @@ Status Utf8Scanner::Scan(std::string_view text, std::vector<Finding>* out) const
 Result<Vault> Vault::Load(const std::string& path) {
   Vault v;
   if (!std::filesystem::exists(path)) return v;
-  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   const auto j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || !j.contains("entries") || !j["entries"].is_array()) {
     return Status::Corruption(path + ": not a warden guard vault");
@@ -88,7 +87,7 @@ Status Vault::Save(const std::string& path) const {
     entries.push_back({{"pseudonym", p}, {"type", key.substr(0, z)}, {"value", key.substr(z + 1)}});
   }
   nlohmann::json j = {{"format", "warden-guard-vault-1"}, {"entries", entries}};
-  return WriteFileAtomic(path, j.dump(1) + "\n");
+  return core::WriteFileAtomic(path, j.dump(1) + "\n");
 }
 
 std::string Vault::Pseudonym(std::string_view type, std::string_view value) {

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "guard/lexicon_pattern.h"
-#include "warden/guard_lexicon.h"
-#include "warden/io.h"
+#include "warden/guard/lexicon.h"
+#include "warden/core/io.h"
 
 namespace warden::guard {
 namespace {
@@ -78,7 +78,7 @@ LexiconTerm Swear(std::string text, double severity, bool substring = false) {
 }  // namespace
 
 Result<std::vector<LexiconTerm>> LoadLdnoobw(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<LexiconTerm> terms;
   for (std::string_view line : Lines(data)) {
     std::string t = Trim(line);
@@ -89,7 +89,7 @@ Result<std::vector<LexiconTerm>> LoadLdnoobw(const std::string& path) {
 }
 
 Result<std::vector<LexiconTerm>> LoadSurgeCsv(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<LexiconTerm> terms;
   const auto lines = Lines(data);
   if (lines.empty() || lines[0].rfind("text,", 0) != 0) {
@@ -121,7 +121,7 @@ Result<std::vector<LexiconTerm>> LoadSurgeCsv(const std::string& path) {
 }
 
 Result<std::vector<LexiconTerm>> LoadTermList(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<LexiconTerm> terms;
   const auto lines = Lines(data);
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -153,7 +153,7 @@ Result<std::vector<LexiconTerm>> LoadTermList(const std::string& path) {
 }
 
 Result<std::vector<std::string>> LoadAllowList(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<std::string> words;
   for (std::string_view line : Lines(data)) {
     std::string t = Trim(line);

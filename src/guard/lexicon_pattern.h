@@ -5,16 +5,16 @@
 // once in a trie (lexicon_trie.cc); the reference path simulates each term's
 // automaton on its own (ReferenceEnds); both feed AcceptCandidate, the shared
 // word-boundary and whitespace rules.
-#ifndef WARDEN_GUARD_LEXICON_PATTERN_H_
-#define WARDEN_GUARD_LEXICON_PATTERN_H_
+#ifndef WARDEN_SRC_GUARD_LEXICON_PATTERN_H_
+#define WARDEN_SRC_GUARD_LEXICON_PATTERN_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "warden/guard_lexicon.h"
-#include "warden/status.h"
+#include "warden/guard/lexicon.h"
+#include "warden/core/status.h"
 
 namespace warden::guard {
 
@@ -58,4 +58,4 @@ bool AcceptCandidate(const CompiledTerm& t, std::string_view skeleton, size_t s,
 
 }  // namespace warden::guard
 
-#endif  // WARDEN_GUARD_LEXICON_PATTERN_H_
+#endif  // WARDEN_SRC_GUARD_LEXICON_PATTERN_H_

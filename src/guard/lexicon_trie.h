@@ -5,8 +5,8 @@
 // same raw ends as ReferenceEnds (lexicon_pattern.h) does term by term.
 //
 // Thread safety: immutable after Build; Walk is const.
-#ifndef WARDEN_GUARD_LEXICON_TRIE_H_
-#define WARDEN_GUARD_LEXICON_TRIE_H_
+#ifndef WARDEN_SRC_GUARD_LEXICON_TRIE_H_
+#define WARDEN_SRC_GUARD_LEXICON_TRIE_H_
 
 #include <array>
 #include <cstdint>
@@ -43,4 +43,4 @@ class TermTrie {
 
 }  // namespace warden::guard
 
-#endif  // WARDEN_GUARD_LEXICON_TRIE_H_
+#endif  // WARDEN_SRC_GUARD_LEXICON_TRIE_H_

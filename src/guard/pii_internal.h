@@ -1,6 +1,6 @@
 // Shared pieces of the PII scanners (pii_scanner.cc, pii_recognizers.cc).
-#ifndef WARDEN_GUARD_PII_INTERNAL_H_
-#define WARDEN_GUARD_PII_INTERNAL_H_
+#ifndef WARDEN_SRC_GUARD_PII_INTERNAL_H_
+#define WARDEN_SRC_GUARD_PII_INTERNAL_H_
 
 #include <cctype>
 #include <cstring>
@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/guard.h"
-#include "warden/guard_pii.h"
+#include "warden/guard/guard.h"
+#include "warden/guard/pii.h"
 
-namespace warden::guard::pii {
+namespace warden::guard::detail {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 inline bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
@@ -46,6 +46,6 @@ std::vector<Finding> Resolve(std::vector<Finding> found);
 // "January 31, 1990", "31 Jan 1990"), or 0.
 size_t DateLengthAt(std::string_view t, size_t p);
 
-}  // namespace warden::guard::pii
+}  // namespace warden::guard::detail
 
-#endif  // WARDEN_GUARD_PII_INTERNAL_H_
+#endif  // WARDEN_SRC_GUARD_PII_INTERNAL_H_

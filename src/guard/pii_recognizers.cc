@@ -5,7 +5,7 @@
 
 #include "guard/pii_internal.h"
 
-namespace warden::guard::pii {
+namespace warden::guard::detail {
 namespace {
 
 constexpr std::string_view kNegativeContext[] = {"order", "invoice", "isbn", "tracking", "ref"};
@@ -298,4 +298,4 @@ std::vector<Finding> Resolve(std::vector<Finding> found) {
   return kept;
 }
 
-}  // namespace warden::guard::pii
+}  // namespace warden::guard::detail

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "warden/guard_pii.h"
-#include "warden/io.h"
+#include "warden/guard/pii.h"
+#include "warden/core/io.h"
 
 namespace warden::guard {
 namespace {
@@ -123,7 +123,7 @@ bool SsnValid(std::string_view d) {
 }
 
 Result<NameGazetteer> NameGazetteer::Load(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   NameGazetteer g;
   std::istringstream in(data);
   std::string line;

@@ -1,7 +1,7 @@
 // SHA-256 (FIPS 180-4), for recording which data files a model was trained
 // on. Not for anything secret-dependent: it is plain, not constant-time.
-#ifndef WARDEN_GUARD_SHA256_H_
-#define WARDEN_GUARD_SHA256_H_
+#ifndef WARDEN_SRC_GUARD_SHA256_H_
+#define WARDEN_SRC_GUARD_SHA256_H_
 
 #include <string>
 #include <string_view>
@@ -13,4 +13,4 @@ std::string Sha256Hex(std::string_view data);
 
 }  // namespace warden::guard
 
-#endif  // WARDEN_GUARD_SHA256_H_
+#endif  // WARDEN_SRC_GUARD_SHA256_H_

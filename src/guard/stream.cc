@@ -4,7 +4,7 @@
 #include <limits>
 #include <numeric>
 
-#include "warden/guard_stream.h"
+#include "warden/guard/stream.h"
 
 namespace warden::guard {
 
@@ -83,11 +83,11 @@ Result<std::string> StreamGuard::Step(bool final) {
 }
 
 LexiconVetoProcessor::LexiconVetoProcessor(const LexiconScanner* lexicon,
-                                           const Tokenizer* tokenizer, double min_severity,
+                                           const text::Tokenizer* tokenizer, double min_severity,
                                            size_t top_k)
     : lexicon_(lexicon), tokenizer_(tokenizer), min_severity_(min_severity), top_k_(top_k) {}
 
-void LexiconVetoProcessor::Apply(std::span<const TokenId> history, CandidateArray* c) {
+void LexiconVetoProcessor::Apply(std::span<const TokenId> history, lm::CandidateArray* c) {
   const size_t keep = std::min<size_t>(history.size(), 16);
   const std::string tail = tokenizer_->Decode(history.subspan(history.size() - keep));
   std::vector<size_t> order(c->size);
@@ -97,7 +97,7 @@ void LexiconVetoProcessor::Apply(std::span<const TokenId> history, CandidateArra
                     [&](size_t a, size_t b) { return c->data[a].logit > c->data[b].logit; });
   std::vector<Finding> found;
   for (size_t i = 0; i < k; ++i) {
-    TokenCandidate& cand = c->data[order[i]];
+    lm::TokenCandidate& cand = c->data[order[i]];
     if (!std::isfinite(cand.logit)) continue;
     const std::string text = tail + std::string(tokenizer_->TokenBytes(cand.id));
     found.clear();

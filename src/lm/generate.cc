@@ -1,13 +1,12 @@
 // The decoding loop (warden/generate.h).
-#include "warden/generate.h"
+#include "warden/lm/generate.h"
 
 #include <limits>
 #include <memory>
 
-#include "text/utf8.h"
-#include "warden/normalize.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 // Vetoes end-of-text until `min_tokens` tokens have been generated.
@@ -34,7 +33,7 @@ class MinLengthProcessor final : public LogitsProcessor {
 Status Emit(std::string_view bytes, std::string* out,
             const std::function<Status(std::string_view)>& on_text) {
   std::string repaired;
-  if (FindInvalidUtf8(bytes) != std::string_view::npos) {
+  if (text::FindInvalidUtf8(bytes) != std::string_view::npos) {
     text::AppendRepairedUtf8(bytes, &repaired);
     bytes = repaired;
   }
@@ -66,7 +65,7 @@ Result<Generation> Generate(const LanguageModel& model, SamplerChain& chain,
                             std::string_view prompt, const GenerateOptions& opts,
                             const std::function<Status(std::string_view)>& on_text) {
   if (opts.max_tokens < 0) return Status::InvalidArgument("max tokens must be >= 0");
-  const Tokenizer& tok = model.tokenizer();
+  const text::Tokenizer& tok = model.tokenizer();
   const TokenId eos = tok.eos();
   Generation g;
   if (opts.start_with_eos && eos >= 0) g.prompt_tokens.push_back(eos);
@@ -99,4 +98,4 @@ Result<Generation> Generate(const LanguageModel& model, SamplerChain& chain,
   return g;
 }
 
-}  // namespace warden
+}  // namespace warden::lm

@@ -1,13 +1,13 @@
 // GgufModel: the transformer engine behind the LanguageModel interface.
-#include "warden/gguf_model.h"
+#include "warden/lm/gguf_model.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 
-#include "warden/transformer.h"
+#include "warden/lm/transformer.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 Result<TokenId> SpecialId(const GgufFile& f, const char* key, size_t vocab) {
@@ -76,7 +76,7 @@ class GgufSession final : public LmSession {
 class GgufModel final : public LanguageModel {
  public:
   GgufModel(std::string path, std::unique_ptr<GgufFile> file, std::unique_ptr<Transformer> tf,
-            std::unique_ptr<Tokenizer> tok, TokenId implicit_bos, int threads)
+            std::unique_ptr<text::Tokenizer> tok, TokenId implicit_bos, int threads)
       : path_(std::move(path)),
         file_(std::move(file)),
         tf_(std::move(tf)),
@@ -84,7 +84,7 @@ class GgufModel final : public LanguageModel {
         bos_(implicit_bos),
         threads_(threads) {}
 
-  const Tokenizer& tokenizer() const override { return *tok_; }
+  const text::Tokenizer& tokenizer() const override { return *tok_; }
   int32_t vocab_size() const override { return tf_->config().vocab_size; }
   Result<std::unique_ptr<LmSession>> NewSession() const override {
     return std::unique_ptr<LmSession>(new GgufSession(tf_.get(), bos_, threads_));
@@ -104,7 +104,7 @@ class GgufModel final : public LanguageModel {
   std::string path_;
   std::unique_ptr<GgufFile> file_;
   std::unique_ptr<Transformer> tf_;
-  std::unique_ptr<Tokenizer> tok_;
+  std::unique_ptr<text::Tokenizer> tok_;
   TokenId bos_;
   int threads_;
 };
@@ -120,8 +120,8 @@ bool LooksLikeGguf(const std::string& path) {
   return ok;
 }
 
-Result<ModelVocab> ReadModelVocab(const GgufFile& f) {
-  ModelVocab v;
+Result<text::ModelVocab> ReadModelVocab(const GgufFile& f) {
+  text::ModelVocab v;
   WARDEN_ASSIGN_OR_RETURN(v.model, f.GetString("tokenizer.ggml.model"));
   if (f.Find("tokenizer.ggml.pre")) {
     WARDEN_ASSIGN_OR_RETURN(v.pre, f.GetString("tokenizer.ggml.pre"));
@@ -148,7 +148,7 @@ Result<ModelVocab> ReadModelVocab(const GgufFile& f) {
       if (x < 0 || x > 6 || x != static_cast<int32_t>(x)) {
         return Status::Corruption(f.name() + ": bad token type in tokenizer.ggml.token_type");
       }
-      v.token_types.push_back(static_cast<VocabTokenType>(static_cast<int32_t>(x)));
+      v.token_types.push_back(static_cast<text::VocabTokenType>(static_cast<int32_t>(x)));
     }
   }
   if (const GgufValue* m = f.Find("tokenizer.ggml.merges")) {
@@ -183,15 +183,15 @@ Result<std::unique_ptr<LanguageModel>> LoadGgufModel(const std::string& path,
   WARDEN_ASSIGN_OR_RETURN(GgufFile parsed, GgufFile::Open(path));
   auto file = std::make_unique<GgufFile>(std::move(parsed));
   WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<Transformer> tf, Transformer::Load(file.get()));
-  WARDEN_ASSIGN_OR_RETURN(ModelVocab vocab, ReadModelVocab(*file));
+  WARDEN_ASSIGN_OR_RETURN(text::ModelVocab vocab, ReadModelVocab(*file));
   if (vocab.tokens.size() > static_cast<size_t>(tf->config().vocab_size)) {
     return Status::Corruption(path + ": the vocabulary has more tokens than the embedding rows");
   }
-  auto tok = NewModelTokenizer(vocab);
+  auto tok = text::NewModelTokenizer(vocab);
   if (!tok.ok()) return tok.status().WithContext(path);
   const TokenId bos = vocab.add_bos ? vocab.bos : -1;
   return std::unique_ptr<LanguageModel>(new GgufModel(path, std::move(file), std::move(tf),
                                                       std::move(tok).value(), bos, opts.threads));
 }
 
-}  // namespace warden
+}  // namespace warden::lm

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <limits>
 
-#include "warden/gguf.h"
+#include "warden/lm/gguf.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 constexpr uint64_t kMaxDims = 4;
@@ -239,7 +239,7 @@ std::string GgufValue::ToString() const {
 }
 
 Result<GgufFile> GgufFile::Open(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(MappedFile mapped, MappedFile::Open(path));
+  WARDEN_ASSIGN_OR_RETURN(core::MappedFile mapped, core::MappedFile::Open(path));
   GgufFile f;
   f.name_ = path;
   f.mapped_.emplace(std::move(mapped));
@@ -396,4 +396,4 @@ const GgufTensor* GgufFile::FindTensor(std::string_view name) const {
   return it == tensor_index_.end() ? nullptr : &tensors_[it->second];
 }
 
-}  // namespace warden
+}  // namespace warden::lm

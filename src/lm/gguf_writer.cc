@@ -2,9 +2,9 @@
 #include <cstring>
 #include <set>
 
-#include "warden/gguf.h"
+#include "warden/lm/gguf.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 constexpr uint64_t kAlignment = 32;
@@ -121,7 +121,7 @@ Result<std::string> GgufWriter::Finish() const {
 
 Status GgufWriter::WriteFile(const std::string& path) const {
   WARDEN_ASSIGN_OR_RETURN(std::string bytes, Finish());
-  return WriteFileAtomic(path, bytes);
+  return core::WriteFileAtomic(path, bytes);
 }
 
-}  // namespace warden
+}  // namespace warden::lm

@@ -1,14 +1,14 @@
 // Backend-independent helpers of lm.h: scoring token sequences.
-#include "warden/lm.h"
+#include "warden/lm/lm.h"
 
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include "warden/ngram.h"
+#include "warden/lm/ngram.h"
 
-namespace warden {
+namespace warden::lm {
 
 double LogLikelihood::Perplexity() const {
   if (scored <= 0) return std::numeric_limits<double>::quiet_NaN();
@@ -56,4 +56,4 @@ Result<LogLikelihood> ScoreTokens(const LanguageModel& model, std::span<const To
   return ll;
 }
 
-}  // namespace warden
+}  // namespace warden::lm

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <limits>
 
-namespace warden::ngram {
+namespace warden::lm::detail {
 namespace {
 
 // Cephes logf (S. L. Moshier), valid for positive normal floats: x = m 2^e
@@ -57,4 +57,4 @@ void LogInPlaceReference(std::span<float> x) {
   for (float& v : x) v = std::log(v);
 }
 
-}  // namespace warden::ngram
+}  // namespace warden::lm::detail

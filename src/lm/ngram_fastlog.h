@@ -7,18 +7,18 @@
 // it; it is within a few float ulps of std::log and, unlike libm, gives the
 // same bits on every machine. Arrays holding a zero, a subnormal, a negative,
 // an infinity or a NaN take the plain std::log path for every element.
-#ifndef WARDEN_LM_NGRAM_FASTLOG_H_
-#define WARDEN_LM_NGRAM_FASTLOG_H_
+#ifndef WARDEN_SRC_LM_NGRAM_FASTLOG_H_
+#define WARDEN_SRC_LM_NGRAM_FASTLOG_H_
 
 #include <span>
 
-namespace warden::ngram {
+namespace warden::lm::detail {
 
 // x[i] = log(x[i]) for all i: the fast kernel.
 void LogInPlace(std::span<float> x);
 // The reference: std::log on each element.
 void LogInPlaceReference(std::span<float> x);
 
-}  // namespace warden::ngram
+}  // namespace warden::lm::detail
 
-#endif  // WARDEN_LM_NGRAM_FASTLOG_H_
+#endif  // WARDEN_SRC_LM_NGRAM_FASTLOG_H_

@@ -1,8 +1,8 @@
 // Internal: the on-disk layout of n-gram model files (docs/formats.md,
 // "N-gram model file") and the packing of token tuples into integer keys,
 // shared by the trainer (ngram_train.cc) and the loader (ngram_model.cc).
-#ifndef WARDEN_LM_NGRAM_FORMAT_H_
-#define WARDEN_LM_NGRAM_FORMAT_H_
+#ifndef WARDEN_SRC_LM_NGRAM_FORMAT_H_
+#define WARDEN_SRC_LM_NGRAM_FORMAT_H_
 
 #include <bit>
 #include <cstdint>
@@ -10,9 +10,10 @@
 #include <string_view>
 #include <type_traits>
 
-#include "warden/hash.h"
+#include "warden/text/bpe_tokenizer.h"
+#include "warden/core/hash.h"
 
-namespace warden::ngram {
+namespace warden::lm::detail {
 
 __extension__ typedef unsigned __int128 Key128;
 
@@ -50,8 +51,8 @@ inline uint64_t FileChecksum(std::string_view file) {
   Header h;
   std::memcpy(&h, file.data(), sizeof(h));
   h.checksum = 0;
-  const uint64_t seed = Hash64(std::string_view(reinterpret_cast<const char*>(&h), sizeof(h)));
-  return Hash64(file.substr(kHeaderSize), seed);
+  const uint64_t seed = core::Hash64(std::string_view(reinterpret_cast<const char*>(&h), sizeof(h)));
+  return core::Hash64(file.substr(kHeaderSize), seed);
 }
 
 // Section table entry; the table follows the header.
@@ -132,6 +133,6 @@ inline void StoreKey(Key k, char* p) {
   }
 }
 
-}  // namespace warden::ngram
+}  // namespace warden::lm::detail
 
-#endif  // WARDEN_LM_NGRAM_FORMAT_H_
+#endif  // WARDEN_SRC_LM_NGRAM_FORMAT_H_

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <string>
 
-namespace warden::ngram {
+namespace warden::lm::detail {
 
 Status NgramSession::Append(std::span<const TokenId> tokens) {
   const int32_t vocab = model_.vocab_size();
@@ -35,4 +35,4 @@ Status NgramSession::NextLogits(std::span<float> logits) {
   return Status::Ok();
 }
 
-}  // namespace warden::ngram
+}  // namespace warden::lm::detail

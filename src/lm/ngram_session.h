@@ -1,14 +1,14 @@
 // Internal: the decoding session of the n-gram model (see lm.h, ngram.h).
-#ifndef WARDEN_LM_NGRAM_SESSION_H_
-#define WARDEN_LM_NGRAM_SESSION_H_
+#ifndef WARDEN_SRC_LM_NGRAM_SESSION_H_
+#define WARDEN_SRC_LM_NGRAM_SESSION_H_
 
 #include <span>
 #include <vector>
 
-#include "warden/lm.h"
-#include "warden/ngram.h"
+#include "warden/lm/lm.h"
+#include "warden/lm/ngram.h"
 
-namespace warden::ngram {
+namespace warden::lm::detail {
 
 // Keeps the whole history (history() must return it) but conditions only on
 // its last order-1 tokens, so a step costs the same however long the text.
@@ -27,6 +27,6 @@ class NgramSession final : public LmSession {
   std::vector<TokenId> history_;
 };
 
-}  // namespace warden::ngram
+}  // namespace warden::lm::detail
 
-#endif  // WARDEN_LM_NGRAM_SESSION_H_
+#endif  // WARDEN_SRC_LM_NGRAM_SESSION_H_

@@ -21,17 +21,18 @@
 #include <utility>
 #include <vector>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_format.h"
-#include "warden/hash.h"
-#include "warden/io.h"
-#include "warden/ngram.h"
+#include "warden/core/hash.h"
+#include "warden/core/io.h"
+#include "warden/lm/ngram.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
-using ngram::ContextInfo;
-using ngram::Key128;
-using ngram::Successor;
+using detail::ContextInfo;
+using detail::Key128;
+using detail::Successor;
 
 template <typename Key>
 struct Entry {
@@ -141,10 +142,10 @@ class Trainer {
       : order_(order),
         vocab_(vocab),
         eos_(eos),
-        bits_(ngram::BitsPerToken(vocab)),
+        bits_(detail::BitsPerToken(vocab)),
         threads_(threads),
         prune_above_(prune_above),
-        context_key_bytes_((order - 1) * ngram::BitsPerToken(vocab) <= 64 ? 8 : 16) {}
+        context_key_bytes_((order - 1) * detail::BitsPerToken(vocab) <= 64 ? 8 : 16) {}
 
   void Run(std::span<const std::vector<TokenId>> docs) {
     std::vector<Entry<Key>> list = CountTopOrder(docs);
@@ -156,7 +157,7 @@ class Trainer {
     }
   }
 
-  std::string Write(const BpeTokenizer& tokenizer, NgramStats* stats) const;
+  std::string Write(const text::BpeTokenizer& tokenizer, NgramStats* stats) const;
 
  private:
   uint32_t Adjusted(const Entry<Key>& e, int n) const {
@@ -184,7 +185,7 @@ class Trainer {
     while (bounds.size() <= static_cast<size_t>(shares)) bounds.push_back(docs.size());
     bounds.back() = docs.size();
 
-    const Key mask = ngram::LowMask<Key>(order_ * bits_);
+    const Key mask = detail::LowMask<Key>(order_ * bits_);
     Key pad = 0;
     for (int i = 0; i + 1 < order_; ++i) pad = (pad << bits_) | static_cast<Key>(eos_);
     std::vector<std::vector<Entry<Key>>> lists(shares);
@@ -215,7 +216,7 @@ class Trainer {
 
   // Order n from the distinct (n+1)-grams: drop each one's oldest token.
   std::vector<Entry<Key>> Lower(std::vector<Entry<Key>>& upper, int n) {
-    const Key mask = ngram::LowMask<Key>(n * bits_);
+    const Key mask = detail::LowMask<Key>(n * bits_);
     const int shares =
         static_cast<int>(std::max<size_t>(1, std::min<size_t>(threads_, upper.size() / 4096 + 1)));
     std::vector<std::vector<Entry<Key>>> lists(shares);
@@ -270,7 +271,7 @@ class Trainer {
 
     OrderTables& t = tables_[n];
     const bool prune = prune_above_ > 0 && n > prune_above_;
-    const Key last_mask = ngram::LowMask<Key>(bits_);
+    const Key last_mask = detail::LowMask<Key>(bits_);
     for (size_t i = 0; i < list.size();) {
       const Key ctx = list[i].key >> bits_;
       size_t j = i;
@@ -292,9 +293,9 @@ class Trainer {
         const size_t at = t.keys.size();
         t.keys.resize(at + context_key_bytes_);
         if (context_key_bytes_ == 8) {
-          ngram::StoreKey<uint64_t>(static_cast<uint64_t>(ctx), t.keys.data() + at);
+          detail::StoreKey<uint64_t>(static_cast<uint64_t>(ctx), t.keys.data() + at);
         } else {
-          ngram::StoreKey<Key128>(static_cast<Key128>(ctx), t.keys.data() + at);
+          detail::StoreKey<Key128>(static_cast<Key128>(ctx), t.keys.data() + at);
         }
         t.infos.push_back({static_cast<uint32_t>(first), static_cast<float>(left / total)});
       }
@@ -313,7 +314,7 @@ class Trainer {
 };
 
 template <typename Key>
-std::string Trainer<Key>::Write(const BpeTokenizer& tokenizer, NgramStats* stats) const {
+std::string Trainer<Key>::Write(const text::BpeTokenizer& tokenizer, NgramStats* stats) const {
   struct Piece {
     uint32_t id;
     std::string_view bytes;
@@ -323,34 +324,34 @@ std::string Trainer<Key>::Write(const BpeTokenizer& tokenizer, NgramStats* stats
   for (int n = 1; n <= order_; ++n) {
     discounts.insert(discounts.end(), discounts_[n].begin(), discounts_[n].end());
   }
-  std::vector<Piece> pieces = {{ngram::kSecTokenizer, tok},
-                               {ngram::kSecDiscounts, AsBytes(discounts)},
-                               {ngram::kSecUnigram, AsBytes(unigram_)}};
+  std::vector<Piece> pieces = {{detail::kSecTokenizer, tok},
+                               {detail::kSecDiscounts, AsBytes(discounts)},
+                               {detail::kSecUnigram, AsBytes(unigram_)}};
   for (int n = 2; n <= order_; ++n) {
-    pieces.push_back({ngram::SecContextKeys(n), tables_[n].keys});
-    pieces.push_back({ngram::SecContextInfos(n), AsBytes(tables_[n].infos)});
-    pieces.push_back({ngram::SecSuccessors(n), AsBytes(tables_[n].successors)});
+    pieces.push_back({detail::SecContextKeys(n), tables_[n].keys});
+    pieces.push_back({detail::SecContextInfos(n), AsBytes(tables_[n].infos)});
+    pieces.push_back({detail::SecSuccessors(n), AsBytes(tables_[n].successors)});
   }
   auto align = [](uint64_t x) {
-    return (x + ngram::kSectionAlign - 1) / ngram::kSectionAlign * ngram::kSectionAlign;
+    return (x + detail::kSectionAlign - 1) / detail::kSectionAlign * detail::kSectionAlign;
   };
-  uint64_t offset = align(ngram::kHeaderSize + pieces.size() * ngram::kSectionEntrySize);
-  std::vector<ngram::SectionEntry> table;
+  uint64_t offset = align(detail::kHeaderSize + pieces.size() * detail::kSectionEntrySize);
+  std::vector<detail::SectionEntry> table;
   for (const Piece& p : pieces) {
     table.push_back({p.id, 0, offset, p.bytes.size()});
     offset = align(offset + p.bytes.size());
   }
   std::string out(offset, '\0');
-  std::memcpy(out.data() + ngram::kHeaderSize, table.data(), table.size() * sizeof(table[0]));
+  std::memcpy(out.data() + detail::kHeaderSize, table.data(), table.size() * sizeof(table[0]));
   for (size_t i = 0; i < pieces.size(); ++i) {
     if (!pieces[i].bytes.empty()) {
       std::memcpy(out.data() + table[i].offset, pieces[i].bytes.data(), pieces[i].bytes.size());
     }
   }
-  ngram::Header h{};
-  std::memcpy(h.magic, ngram::kMagic, 4);
-  h.version = ngram::kVersion;
-  h.header_size = ngram::kHeaderSize;
+  detail::Header h{};
+  std::memcpy(h.magic, detail::kMagic, 4);
+  h.version = detail::kVersion;
+  h.header_size = detail::kHeaderSize;
   h.order = static_cast<uint32_t>(order_);
   h.vocab_size = static_cast<uint32_t>(vocab_);
   h.eos = static_cast<uint32_t>(eos_);
@@ -360,7 +361,7 @@ std::string Trainer<Key>::Write(const BpeTokenizer& tokenizer, NgramStats* stats
   h.file_size = out.size();
   h.training_tokens = training_tokens_;
   std::memcpy(out.data(), &h, sizeof(h));
-  h.checksum = ngram::FileChecksum(out);
+  h.checksum = detail::FileChecksum(out);
   std::memcpy(out.data(), &h, sizeof(h));
 
   if (stats != nullptr) {
@@ -381,13 +382,13 @@ std::string Trainer<Key>::Write(const BpeTokenizer& tokenizer, NgramStats* stats
 
 }  // namespace
 
-Result<std::string> NgramModel::TrainToBytes(const BpeTokenizer& tokenizer,
+Result<std::string> NgramModel::TrainToBytes(const text::BpeTokenizer& tokenizer,
                                              std::span<const std::vector<TokenId>> docs,
                                              const NgramTrainOptions& opts, NgramStats* stats) {
   if (std::endian::native != std::endian::little) {
     return Status::Unimplemented("n-gram models need a little-endian machine");
   }
-  if (opts.order < 1 || opts.order > ngram::kMaxOrder) {
+  if (opts.order < 1 || opts.order > detail::kMaxOrder) {
     return Status::InvalidArgument("n-gram order must be in 1..8, got " +
                                    std::to_string(opts.order));
   }
@@ -396,12 +397,12 @@ Result<std::string> NgramModel::TrainToBytes(const BpeTokenizer& tokenizer,
   }
   const int32_t vocab = tokenizer.vocab_size();
   const TokenId eos = tokenizer.eos();
-  if (vocab < 1 || vocab > ngram::kMaxVocab) {
+  if (vocab < 1 || vocab > detail::kMaxVocab) {
     return Status::OutOfRange("tokenizer vocabulary size " + std::to_string(vocab) +
                               " outside 1..2^20");
   }
   if (eos < 0 || eos >= vocab) return Status::InvalidArgument("tokenizer has no <eos> token");
-  const int bits = ngram::BitsPerToken(vocab);
+  const int bits = detail::BitsPerToken(vocab);
   if (opts.order * bits > 128) {
     return Status::OutOfRange("n-gram order " + std::to_string(opts.order) + " with " +
                               std::to_string(bits) + "-bit token ids exceeds 128-bit keys");
@@ -435,11 +436,11 @@ Result<std::string> NgramModel::TrainToBytes(const BpeTokenizer& tokenizer,
   return t.Write(tokenizer, stats);
 }
 
-Status NgramModel::Train(const BpeTokenizer& tokenizer, std::span<const std::vector<TokenId>> docs,
+Status NgramModel::Train(const text::BpeTokenizer& tokenizer, std::span<const std::vector<TokenId>> docs,
                          const NgramTrainOptions& opts, const std::string& path,
                          NgramStats* stats) {
   WARDEN_ASSIGN_OR_RETURN(std::string bytes, TrainToBytes(tokenizer, docs, opts, stats));
-  return WriteFileAtomic(path, bytes);
+  return core::WriteFileAtomic(path, bytes);
 }
 
-}  // namespace warden
+}  // namespace warden::lm

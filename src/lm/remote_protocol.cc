@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace warden::remote {
+namespace warden::lm::detail {
 namespace {
 
 using nlohmann::json;
@@ -73,10 +73,10 @@ std::string CompletionRequestBody(const std::string& model, std::string_view pro
   return Dump(j);
 }
 
-std::string ChatRequestBody(const std::string& model, std::span<const ChatMessage> messages,
+std::string ChatRequestBody(const std::string& model, std::span<const text::ChatMessage> messages,
                             const RemoteSampling& s, bool stream) {
   json msgs = json::array();
-  for (const ChatMessage& m : messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
+  for (const text::ChatMessage& m : messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
   json j = {{"model", model}, {"messages", msgs}, {"stream", stream}};
   AddSampling(s, &j);
   return Dump(j);
@@ -208,4 +208,4 @@ Status SseParser::Finish(const std::function<Status(std::string_view)>& on_data)
   return Line("", on_data);
 }
 
-}  // namespace warden::remote
+}  // namespace warden::lm::detail

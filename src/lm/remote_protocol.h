@@ -1,21 +1,21 @@
 // The OpenAI wire format, apart from HTTP: request bodies, response and
 // stream-chunk parsing, server-sent-event framing and error messages. Kept
 // separate from the transport so it can be tested on bytes alone.
-#ifndef WARDEN_LM_REMOTE_PROTOCOL_H_
-#define WARDEN_LM_REMOTE_PROTOCOL_H_
+#ifndef WARDEN_SRC_LM_REMOTE_PROTOCOL_H_
+#define WARDEN_SRC_LM_REMOTE_PROTOCOL_H_
 
 #include <functional>
 #include <span>
 #include <string>
 #include <string_view>
 
-#include "warden/remote.h"
+#include "warden/lm/remote.h"
 
-namespace warden::remote {
+namespace warden::lm::detail {
 
 std::string CompletionRequestBody(const std::string& model, std::string_view prompt,
                                   const RemoteSampling& s, bool stream);
-std::string ChatRequestBody(const std::string& model, std::span<const ChatMessage> messages,
+std::string ChatRequestBody(const std::string& model, std::span<const text::ChatMessage> messages,
                             const RemoteSampling& s, bool stream);
 
 // Parses a whole (non-streamed) response into `out` (text, finish reason,
@@ -56,6 +56,6 @@ class SseParser {
   bool saw_data_ = false;
 };
 
-}  // namespace warden::remote
+}  // namespace warden::lm::detail
 
-#endif  // WARDEN_LM_REMOTE_PROTOCOL_H_
+#endif  // WARDEN_SRC_LM_REMOTE_PROTOCOL_H_

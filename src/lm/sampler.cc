@@ -1,11 +1,11 @@
 // The sampler chain (warden/sampler.h).
-#include "warden/sampler.h"
+#include "warden/lm/sampler.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace warden {
+namespace warden::lm {
 
 void CandidateArray::Softmax() {
   if (size == 0) return;
@@ -144,4 +144,4 @@ Result<TokenId> SamplerChain::Sample(std::span<const float> logits,
   return chosen;
 }
 
-}  // namespace warden
+}  // namespace warden::lm

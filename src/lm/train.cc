@@ -1,5 +1,5 @@
 // End-to-end training of the embedded model (warden/train.h).
-#include "warden/train.h"
+#include "warden/lm/train.h"
 
 #include <nlohmann/json.hpp>
 
@@ -8,12 +8,12 @@
 #include <chrono>
 #include <thread>
 
-#include "warden/io.h"
-#include "warden/normalize.h"
-#include "warden/progress.h"
-#include "warden/tokenizer.h"
+#include "warden/core/io.h"
+#include "warden/text/utf8.h"
+#include "warden/core/progress.h"
+#include "warden/text/bpe_tokenizer.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 double SecondsSince(std::chrono::steady_clock::time_point t) {
@@ -34,7 +34,7 @@ Result<ModelTrainReport> TrainModel(std::span<const std::string> texts,
   rep.documents = texts.size();
   for (size_t i = 0; i < texts.size(); ++i) {
     rep.bytes += texts[i].size();
-    const size_t bad = FindInvalidUtf8(texts[i]);
+    const size_t bad = text::FindInvalidUtf8(texts[i]);
     if (bad != std::string_view::npos) {
       return Status::InvalidArgument("document " + std::to_string(i) + ": invalid UTF-8 at byte " +
                                      std::to_string(bad));
@@ -43,17 +43,17 @@ Result<ModelTrainReport> TrainModel(std::span<const std::string> texts,
   const int32_t threads = ResolveThreads(opts.threads);
 
   auto t0 = std::chrono::steady_clock::now();
-  BpeTokenizer::TrainOptions bpe;
+  text::BpeTokenizer::TrainOptions bpe;
   bpe.vocab_size = opts.vocab_size;
   bpe.threads = threads;
-  WARDEN_ASSIGN_OR_RETURN(BpeTokenizer tok, BpeTokenizer::Train(texts, bpe));
+  WARDEN_ASSIGN_OR_RETURN(text::BpeTokenizer tok, text::BpeTokenizer::Train(texts, bpe));
   rep.bpe_seconds = SecondsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
   std::vector<std::vector<TokenId>> docs(texts.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  Progress progress("tokenizing", texts.size(), "docs");
+  core::Progress progress("tokenizing", texts.size(), "docs");
   auto worker = [&]() {
     for (;;) {
       const size_t begin = next.fetch_add(256);
@@ -86,7 +86,7 @@ Result<ModelTrainReport> TrainModel(std::span<const std::string> texts,
 
 Result<std::vector<std::string>> ReadDocuments(const std::string& path, const std::string& field) {
   const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".jsonl.zst");
-  WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<LineReader> reader, LineReader::Open(path));
+  WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<core::LineReader> reader, core::LineReader::Open(path));
   std::vector<std::string> docs;
   std::string line, cur;
   while (reader->Next(&line)) {
@@ -116,12 +116,12 @@ Result<std::vector<std::string>> ReadDocuments(const std::string& path, const st
 }
 
 Result<std::vector<std::string>> ReadTrainingTexts(std::span<const std::string> inputs,
-                                                   const DefaultCorpusOptions& corpus) {
+                                                   const text::DefaultCorpusOptions& corpus) {
   std::vector<std::string> texts;
   for (const std::string& in : inputs) {
     if (in == "default") {
-      WARDEN_ASSIGN_OR_RETURN(Corpus c, LoadDefaultCorpus(corpus));
-      for (CorpusDocument& d : c.train) texts.push_back(std::move(d.text));
+      WARDEN_ASSIGN_OR_RETURN(text::Corpus c, text::LoadDefaultCorpus(corpus));
+      for (text::CorpusDocument& d : c.train) texts.push_back(std::move(d.text));
     } else {
       WARDEN_ASSIGN_OR_RETURN(std::vector<std::string> docs, ReadDocuments(in));
       for (std::string& d : docs) texts.push_back(std::move(d));
@@ -130,4 +130,4 @@ Result<std::vector<std::string>> ReadTrainingTexts(std::span<const std::string> 
   return texts;
 }
 
-}  // namespace warden
+}  // namespace warden::lm

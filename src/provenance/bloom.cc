@@ -6,10 +6,10 @@
 #include <cstring>
 #include <limits>
 
-#include "warden/hash.h"
-#include "warden/provenance_bloom.h"
+#include "warden/core/hash.h"
+#include "warden/provenance/bloom.h"
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 constexpr uint64_t kPrefixMarker = 0xffffffffULL;
@@ -50,8 +50,8 @@ Result<NgramBloom> NgramBloom::Create(const NgramBloomOptions& opts, uint64_t ex
 // prefix and group the i-th probes of the 64 candidates are 64 distinct bits
 // of one word, and the membership of all 64 is an AND of k rotated words.
 NgramBloom::Probe NgramBloom::Locate(uint64_t prefix_hash, uint64_t group) const {
-  const uint64_t h = Mix64(prefix_hash ^ Mix64(group + 0x51afd7ed558ccd1ULL));
-  return {words_ + FastRange(h, blocks_) * 8, Mix64(h + 0x632be59bd9b4e019ULL)};
+  const uint64_t h = core::Mix64(prefix_hash ^ core::Mix64(group + 0x51afd7ed558ccd1ULL));
+  return {words_ + FastRange(h, blocks_) * 8, core::Mix64(h + 0x632be59bd9b4e019ULL)};
 }
 
 uint64_t NgramBloom::GroupMask(const Probe& p) const {
@@ -81,7 +81,7 @@ bool NgramBloom::TestBits(uint64_t prefix_hash, uint64_t last) const {
 uint64_t NgramBloom::PrefixHash(std::span<const TokenId> history) const {
   uint64_t h = 0x243f6a8885a308d3ULL;
   for (size_t i = history.size() - static_cast<size_t>(n_ - 1); i < history.size(); ++i) {
-    h = Mix64(h ^ (static_cast<uint64_t>(static_cast<uint32_t>(history[i])) + 0x100000000ULL));
+    h = core::Mix64(h ^ (static_cast<uint64_t>(static_cast<uint32_t>(history[i])) + 0x100000000ULL));
   }
   return h;
 }
@@ -110,13 +110,13 @@ bool NgramBloom::ContainsReference(std::span<const TokenId> ngram) const {
   if (ngram.size() != static_cast<size_t>(n_)) return false;
   uint64_t hp = 0x243f6a8885a308d3ULL;
   for (size_t i = 0; i + 1 < ngram.size(); ++i) {
-    hp = Mix64(hp ^ (static_cast<uint64_t>(static_cast<uint32_t>(ngram[i])) + 0x100000000ULL));
+    hp = core::Mix64(hp ^ (static_cast<uint64_t>(static_cast<uint32_t>(ngram[i])) + 0x100000000ULL));
   }
   // Bit by bit, as Insert defines them, without rotated-word masks.
   const uint64_t last = static_cast<uint32_t>(ngram.back());
-  const uint64_t h = Mix64(hp ^ Mix64((last >> 6) + 0x51afd7ed558ccd1ULL));
+  const uint64_t h = core::Mix64(hp ^ core::Mix64((last >> 6) + 0x51afd7ed558ccd1ULL));
   const uint64_t block = FastRange(h, blocks_);
-  const uint64_t seed = Mix64(h + 0x632be59bd9b4e019ULL);
+  const uint64_t seed = core::Mix64(h + 0x632be59bd9b4e019ULL);
   for (int i = 0; i < k_; ++i) {
     const uint64_t word = block * 8 + ((seed & 7) + static_cast<uint64_t>(i)) % 8;
     const uint64_t bit = (last % 64 + ((seed >> (3 + 6 * i)) & 63)) % 64;
@@ -176,7 +176,7 @@ namespace {
 // Whether every candidate sits at the index of its id. Checked only on steps
 // that continue a protected prefix, after the fast path, so that a caller
 // with an unusual order still gets every protected token refused.
-bool InIdOrder(const CandidateArray& c) {
+bool InIdOrder(const lm::CandidateArray& c) {
   for (size_t i = 0; i < c.size; ++i) {
     if (c.data[i].id != static_cast<TokenId>(i)) return false;
   }
@@ -188,7 +188,7 @@ bool InIdOrder(const CandidateArray& c) {
 ProtectedNgramProcessor::ProtectedNgramProcessor(std::vector<const NgramBloom*> blooms, TokenId eos)
     : blooms_(std::move(blooms)), eos_(eos) {}
 
-void ProtectedNgramProcessor::Apply(std::span<const TokenId> history, CandidateArray* candidates) {
+void ProtectedNgramProcessor::Apply(std::span<const TokenId> history, lm::CandidateArray* candidates) {
   ++stats_.steps;
   constexpr float kRefused = -std::numeric_limits<float>::infinity();
   bool hit = false;
@@ -218,7 +218,7 @@ void ProtectedNgramProcessor::Apply(std::span<const TokenId> history, CandidateA
       for (uint64_t m = masks_[g]; m != 0; m &= m - 1) {
         const size_t id = g * 64 + static_cast<size_t>(std::countr_zero(m));
         if (id >= candidates->size) break;
-        TokenCandidate& c = candidates->data[id];
+        lm::TokenCandidate& c = candidates->data[id];
         if (c.id != static_cast<TokenId>(id)) continue;  // not in id order after all: see below
         if (c.logit != kRefused) {
           c.logit = kRefused;
@@ -228,7 +228,7 @@ void ProtectedNgramProcessor::Apply(std::span<const TokenId> history, CandidateA
     }
     if (identity && InIdOrder(*candidates)) continue;
     for (size_t i = 0; i < candidates->size; ++i) {
-      TokenCandidate& c = candidates->data[i];
+      lm::TokenCandidate& c = candidates->data[i];
       const uint32_t id = static_cast<uint32_t>(c.id);
       const uint64_t mask =
           (id >> 6) < groups ? masks_[id >> 6] : bloom->GroupMask(bloom->Locate(hp, id >> 6));
@@ -249,4 +249,4 @@ void ProtectedNgramProcessor::Apply(std::span<const TokenId> history, CandidateA
   if (eos_index >= 0) candidates->data[eos_index].logit = 0.0f;
 }
 
-}  // namespace warden
+}  // namespace warden::provenance

@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
-#include "warden/hash.h"
-#include "warden/index_kernels.h"
-#include "warden/provenance.h"
+#include "warden/core/hash.h"
+#include "warden/provenance/kernels.h"
+#include "warden/provenance/check.h"
 
-namespace warden {
+namespace warden::provenance {
 
 std::string_view PolicyActionName(PolicyAction a) {
   switch (a) {
@@ -37,7 +37,7 @@ namespace {
 std::vector<uint64_t> TokenHashes(std::span<const ProvenanceToken> tokens) {
   std::vector<uint64_t> h;
   h.reserve(tokens.size());
-  for (const ProvenanceToken& t : tokens) h.push_back(Hash64(t.key));
+  for (const ProvenanceToken& t : tokens) h.push_back(core::Hash64(t.key));
   return h;
 }
 
@@ -194,4 +194,4 @@ std::string CheckReportJson(const CheckReport& r) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace warden
+}  // namespace warden::provenance

@@ -6,20 +6,20 @@
 #include <unordered_map>
 
 #include "provenance/index_format.h"
-#include "warden/hash.h"
-#include "warden/index.h"
+#include "warden/core/hash.h"
+#include "warden/provenance/index.h"
 
-namespace warden {
+namespace warden::provenance {
 
-using provenance_internal::DocRecord;
-using provenance_internal::FingerprintEntry;
-using provenance_internal::ShardMeta;
+using detail::DocRecord;
+using detail::FingerprintEntry;
+using detail::ShardMeta;
 
 std::vector<uint64_t> FingerprintHashes(std::span<const ProvenanceToken> tokens, int32_t k,
                                         int32_t w) {
   std::vector<uint64_t> token_hashes;
   token_hashes.reserve(tokens.size());
-  for (const ProvenanceToken& t : tokens) token_hashes.push_back(Hash64(t.key));
+  for (const ProvenanceToken& t : tokens) token_hashes.push_back(core::Hash64(t.key));
   const std::vector<uint64_t> kgrams = KgramHashes(token_hashes, k);
   std::vector<uint64_t> out;
   for (const Fingerprint& f : Winnow(kgrams, w)) out.push_back(f.hash);
@@ -99,7 +99,7 @@ uint32_t AddString(std::string* blob, std::string_view s) {
 struct IndexBuilder::Impl {
   std::string dir;
   IndexBuildOptions opts;
-  const Tokenizer* tokenizer = nullptr;
+  const text::Tokenizer* tokenizer = nullptr;
   ShardState shard;
   IndexBuildReport report;
   std::unordered_map<std::string, int> seen_ids;
@@ -113,7 +113,7 @@ struct IndexBuilder::Impl {
 };
 
 IndexBuilder::IndexBuilder(std::string dir, const IndexBuildOptions& opts,
-                           const Tokenizer* bloom_tokenizer)
+                           const text::Tokenizer* bloom_tokenizer)
     : impl_(std::make_unique<Impl>()) {
   impl_->dir = std::move(dir);
   impl_->opts = opts;
@@ -150,12 +150,12 @@ Status IndexBuilder::Impl::AddDocument(IndexDocument doc) {
                               shard.keys.size() + tokens.size() > kMaxIds)) {
     WARDEN_RETURN_IF_ERROR(Flush());
   }
-  uint8_t flags = doc.repaired_utf8 ? provenance_internal::kDocRepaired : 0;
+  uint8_t flags = doc.repaired_utf8 ? detail::kDocRepaired : 0;
   const int dup = seen_ids[doc.id]++;
   std::string id = doc.id;
   if (dup > 0) {
     id = doc.id + "#" + std::to_string(dup + 1);
-    flags |= provenance_internal::kDocRenamed;
+    flags |= detail::kDocRenamed;
     report.renamed_duplicates.push_back(doc.id + ": duplicate id, kept as " + id);
   }
   if (doc.repaired_utf8) report.repaired_utf8.push_back(id + ": invalid UTF-8 replaced by U+FFFD");
@@ -178,7 +178,7 @@ Status IndexBuilder::Impl::AddDocument(IndexDocument doc) {
   }
   std::vector<uint64_t> token_hashes(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
-    token_hashes[i] = Hash64(tokens[i].key);
+    token_hashes[i] = core::Hash64(tokens[i].key);
     shard.stream.push_back(shard.keys.FindOrInsert(tokens[i].key, token_hashes[i]));
   }
   shard.stream.push_back(0);  // document separator
@@ -216,24 +216,24 @@ Result<std::string> IndexBuilder::Impl::SerializeShard() {
   meta.winnow_w = static_cast<uint32_t>(opts.winnow_w);
 
   std::vector<std::pair<uint32_t, std::string>> sections;
-  sections.emplace_back(provenance_internal::kMeta,
+  sections.emplace_back(detail::kMeta,
                         std::string(reinterpret_cast<const char*>(&meta), sizeof meta));
   {
     std::string dict(reinterpret_cast<const char*>(shard.keys.offsets().data()),
                      shard.keys.offsets().size() * 8);
     dict += shard.keys.arena();
-    sections.emplace_back(provenance_internal::kDict, std::move(dict));
+    sections.emplace_back(detail::kDict, std::move(dict));
   }
   {
     std::string docs(reinterpret_cast<const char*>(shard.docs.data()),
                      shard.docs.size() * sizeof(DocRecord));
     docs += shard.doc_blob;
-    sections.emplace_back(provenance_internal::kDocs, std::move(docs));
+    sections.emplace_back(detail::kDocs, std::move(docs));
   }
   {
     PackedWriter w(shard.stream.size(), static_cast<int>(meta.token_bits));
     for (size_t i = 0; i < shard.stream.size(); ++i) w.Set(i, shard.stream[i]);
-    sections.emplace_back(provenance_internal::kTokens, w.Take());
+    sections.emplace_back(detail::kTokens, w.Take());
   }
   {
     WARDEN_ASSIGN_OR_RETURN(std::vector<uint64_t> sa, BuildSuffixArray(shard.stream));
@@ -242,18 +242,18 @@ Result<std::string> IndexBuilder::Impl::SerializeShard() {
     for (uint64_t p : sa) {
       if (shard.stream[p] != 0) w.Set(row++, p);  // separators sort first; drop them
     }
-    sections.emplace_back(provenance_internal::kSuffixArray, w.Take());
+    sections.emplace_back(detail::kSuffixArray, w.Take());
   }
   std::sort(shard.fps.begin(), shard.fps.end(),
             [](const FingerprintEntry& a, const FingerprintEntry& b) {
               return a.hash != b.hash ? a.hash < b.hash : a.doc < b.doc;
             });
-  sections.emplace_back(provenance_internal::kFingerprints,
+  sections.emplace_back(detail::kFingerprints,
                         std::string(reinterpret_cast<const char*>(shard.fps.data()),
                                     shard.fps.size() * sizeof(FingerprintEntry)));
   report.fingerprint_bytes += sections.back().second.size();
   for (const auto& [id, data] : sections) {
-    if (id != provenance_internal::kFingerprints) report.core_bytes += data.size();
+    if (id != detail::kFingerprints) report.core_bytes += data.size();
   }
   if (tokenizer != nullptr) {
     uint64_t ngrams = 0, begin = 0;
@@ -269,10 +269,10 @@ Result<std::string> IndexBuilder::Impl::SerializeShard() {
       bloom.InsertAll(std::span<const TokenId>(shard.model_tokens).subspan(begin, end - begin));
       begin = end;
     }
-    sections.emplace_back(provenance_internal::kBloom, bloom.Serialize());
+    sections.emplace_back(detail::kBloom, bloom.Serialize());
     report.bloom_bytes += sections.back().second.size();
   }
-  return provenance_internal::AssembleShard(sections);
+  return detail::AssembleShard(sections);
 }
 
 Status IndexBuilder::Impl::Flush() {
@@ -288,7 +288,7 @@ Status IndexBuilder::Impl::Flush() {
   std::snprintf(name, sizeof name, "shard-%04d.widx", next_shard_number++);
   // WriteFileAtomic writes a temporary file and renames it: a shard name
   // only ever holds a complete, checksummed shard.
-  WARDEN_RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + name, bytes));
+  WARDEN_RETURN_IF_ERROR(core::WriteFileAtomic(dir + "/" + name, bytes));
   report.shards.push_back(name);
   return Status::Ok();
 }
@@ -300,7 +300,7 @@ Result<IndexBuildReport> IndexBuilder::Finish() {
 
 Result<std::string> IndexBuilder::BuildShardBytes(std::vector<IndexDocument> docs,
                                                   const IndexBuildOptions& opts,
-                                                  const Tokenizer* bloom_tokenizer,
+                                                  const text::Tokenizer* bloom_tokenizer,
                                                   IndexBuildReport* report) {
   IndexBuildOptions one = opts;
   one.max_shard_tokens = ~uint64_t{0};
@@ -314,4 +314,4 @@ Result<std::string> IndexBuilder::BuildShardBytes(std::vector<IndexDocument> doc
   return std::move(b.impl_->shard_bytes.front());
 }
 
-}  // namespace warden
+}  // namespace warden::provenance

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "warden/hash.h"
+#include "warden/core/hash.h"
 
-namespace warden::provenance_internal {
+namespace warden::provenance::detail {
 namespace {
 
 uint64_t AlignUp(uint64_t v) { return (v + kSectionAlign - 1) / kSectionAlign * kSectionAlign; }
@@ -30,7 +30,7 @@ std::string AssembleShard(const std::vector<std::pair<uint32_t, std::string>>& s
   for (const auto& [id, data] : sections) {
     const uint64_t offset = out.size();
     const uint64_t size = data.size();
-    const uint64_t sum = Hash64(data);
+    const uint64_t sum = core::Hash64(data);
     const uint32_t flags = 0;
     table.append(reinterpret_cast<const char*>(&id), 4);
     table.append(reinterpret_cast<const char*>(&flags), 4);
@@ -43,7 +43,7 @@ std::string AssembleShard(const std::vector<std::pair<uint32_t, std::string>>& s
   std::memcpy(out.data() + kHeaderBytes, table.data(), table.size());
   const uint32_t count = static_cast<uint32_t>(sections.size());
   const uint64_t file_size = out.size();
-  const uint64_t table_sum = Hash64(table);
+  const uint64_t table_sum = core::Hash64(table);
   std::memcpy(out.data(), kMagic, 8);
   std::memcpy(out.data() + 8, &kFormatVersion, 4);
   std::memcpy(out.data() + 12, &count, 4);
@@ -53,7 +53,7 @@ std::string AssembleShard(const std::vector<std::pair<uint32_t, std::string>>& s
 }
 
 Result<std::unique_ptr<Shard>> Shard::Open(const std::string& path) {
-  WARDEN_ASSIGN_OR_RETURN(MappedFile mapped, MappedFile::Open(path));
+  WARDEN_ASSIGN_OR_RETURN(core::MappedFile mapped, core::MappedFile::Open(path));
   std::unique_ptr<Shard> s(new Shard());
   s->name_ = path;
   s->mapped_.emplace(std::move(mapped));
@@ -93,7 +93,7 @@ Status Shard::Parse() {
     return bad("section table out of bounds");
   }
   const std::string_view table = bytes_.substr(kHeaderBytes, count * kSectionEntryBytes);
-  if (Hash64(table) != LoadAt<uint64_t>(bytes_, 24)) return bad("section table checksum mismatch");
+  if (core::Hash64(table) != LoadAt<uint64_t>(bytes_, 24)) return bad("section table checksum mismatch");
   if (reinterpret_cast<uintptr_t>(bytes_.data()) % 8 != 0) return bad("misaligned buffer");
   for (uint32_t i = 0; i < count; ++i) {
     const size_t at = kHeaderBytes + i * kSectionEntryBytes;
@@ -104,7 +104,7 @@ Status Shard::Parse() {
       return bad("section " + std::to_string(id) + " out of bounds");
     }
     const std::string_view data = bytes_.substr(offset, size);
-    if (Hash64(data) != LoadAt<uint64_t>(bytes_, at + 24)) {
+    if (core::Hash64(data) != LoadAt<uint64_t>(bytes_, at + 24)) {
       return bad("section " + std::to_string(id) + " checksum mismatch");
     }
     for (const auto& s : sections_) {
@@ -150,7 +150,7 @@ Status Shard::Parse() {
   for (uint64_t i = 0; i < m.dict_size; ++i) {
     const std::string_view key =
         dict_blob_.substr(dict_offsets_[i], dict_offsets_[i + 1] - dict_offsets_[i]);
-    uint64_t slot = Hash64(key) & (table_size - 1);
+    uint64_t slot = core::Hash64(key) & (table_size - 1);
     while (dict_table_[slot] != 0) {
       const uint32_t other = dict_table_[slot];
       if (dict_blob_.substr(dict_offsets_[other - 1],
@@ -222,7 +222,7 @@ std::string_view Shard::DocId(uint64_t doc) const {
 
 uint32_t Shard::Lookup(std::string_view key) const {
   const uint64_t mask = dict_table_.size() - 1;
-  for (uint64_t slot = Hash64(key) & mask;; slot = (slot + 1) & mask) {
+  for (uint64_t slot = core::Hash64(key) & mask;; slot = (slot + 1) & mask) {
     const uint32_t id = dict_table_[slot];
     if (id == 0) return 0;
     if (dict_blob_.substr(dict_offsets_[id - 1], dict_offsets_[id] - dict_offsets_[id - 1]) ==
@@ -239,4 +239,4 @@ uint64_t Shard::DocAt(uint64_t pos) const {
   return it == docs_.begin() ? 0 : static_cast<uint64_t>(it - docs_.begin() - 1);
 }
 
-}  // namespace warden::provenance_internal
+}  // namespace warden::provenance::detail

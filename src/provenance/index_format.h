@@ -1,8 +1,8 @@
 // On-disk layout of one index shard (docs/provenance-format.md) and the
 // validated, memory-mapped view of it that queries read. Private to
 // src/provenance.
-#ifndef WARDEN_PROVENANCE_INDEX_FORMAT_H_
-#define WARDEN_PROVENANCE_INDEX_FORMAT_H_
+#ifndef WARDEN_SRC_PROVENANCE_INDEX_FORMAT_H_
+#define WARDEN_SRC_PROVENANCE_INDEX_FORMAT_H_
 
 #include <cstdint>
 #include <memory>
@@ -12,12 +12,12 @@
 #include <utility>
 #include <vector>
 
-#include "warden/index_kernels.h"
-#include "warden/io.h"
-#include "warden/provenance_bloom.h"
-#include "warden/status.h"
+#include "warden/provenance/kernels.h"
+#include "warden/core/io.h"
+#include "warden/provenance/bloom.h"
+#include "warden/core/status.h"
 
-namespace warden::provenance_internal {
+namespace warden::provenance::detail {
 
 inline constexpr char kMagic[8] = {'W', 'R', 'D', 'N', 'P', 'I', 'D', 'X'};
 inline constexpr uint32_t kFormatVersion = 1;
@@ -97,7 +97,7 @@ class Shard {
   Status Parse();
 
   std::string name_;
-  std::optional<MappedFile> mapped_;
+  std::optional<core::MappedFile> mapped_;
   std::string owned_;
   std::string_view bytes_;
   ShardMeta meta_{};
@@ -112,6 +112,6 @@ class Shard {
   std::optional<NgramBloom> bloom_;
 };
 
-}  // namespace warden::provenance_internal
+}  // namespace warden::provenance::detail
 
-#endif  // WARDEN_PROVENANCE_INDEX_FORMAT_H_
+#endif  // WARDEN_SRC_PROVENANCE_INDEX_FORMAT_H_

@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "warden/index.h"
-#include "warden/io.h"
-#include "warden/normalize.h"
+#include "warden/provenance/index.h"
+#include "warden/core/io.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 bool LooksBinary(std::string_view data) {
@@ -17,7 +17,7 @@ bool LooksBinary(std::string_view data) {
 
 // Replaces every byte that is not part of valid UTF-8 with U+FFFD.
 bool RepairUtf8(std::string* s) {
-  size_t bad = FindInvalidUtf8(*s);
+  size_t bad = text::FindInvalidUtf8(*s);
   if (bad == std::string::npos) return false;
   std::string out;
   size_t from = 0;
@@ -26,7 +26,7 @@ bool RepairUtf8(std::string* s) {
     out.append(rest.substr(0, bad));
     out.append("\xEF\xBF\xBD");
     rest = rest.substr(bad + 1);
-    bad = FindInvalidUtf8(rest);
+    bad = text::FindInvalidUtf8(rest);
   }
   out.append(rest);
   (void)from;
@@ -39,7 +39,7 @@ bool IsJsonl(const std::string& path) {
 }
 
 Status ReadJsonl(const std::string& path, std::vector<IndexDocument>* out) {
-  WARDEN_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path));
+  WARDEN_ASSIGN_OR_RETURN(auto reader, core::LineReader::Open(path));
   std::string line;
   while (reader->Next(&line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -77,7 +77,7 @@ Status ReadJsonl(const std::string& path, std::vector<IndexDocument>* out) {
 
 Status ReadOne(const std::string& path, std::vector<IndexDocument>* out, IndexBuildReport* report) {
   if (IsJsonl(path)) return ReadJsonl(path, out);
-  WARDEN_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   if (LooksBinary(data)) {
     if (report) report->skipped_binary.push_back(path + ": binary (NUL byte), not indexed");
     return Status::Ok();
@@ -115,4 +115,4 @@ Result<std::vector<IndexDocument>> ReadIndexInputs(std::span<const std::string> 
   return out;
 }
 
-}  // namespace warden
+}  // namespace warden::provenance

@@ -5,11 +5,11 @@
 #include <unordered_map>
 
 #include "provenance/index_format.h"
-#include "warden/index.h"
+#include "warden/provenance/index.h"
 
-namespace warden {
+namespace warden::provenance {
 
-using provenance_internal::Shard;
+using detail::Shard;
 
 struct ProvenanceIndex::Impl {
   std::vector<std::unique_ptr<Shard>> shards;
@@ -210,21 +210,21 @@ std::vector<const NgramBloom*> ProvenanceIndex::blooms() const {
 
 IndexStats ProvenanceIndex::stats() const {
   IndexStats st;
-  using provenance_internal::SectionId;
+  using detail::SectionId;
   for (const auto& s : impl_->shards) {
     ++st.shards;
     st.documents += s->meta().documents;
     st.tokens += s->meta().tokens;
     st.file_bytes += s->file_bytes();
     for (SectionId id :
-         {provenance_internal::kMeta, provenance_internal::kDict, provenance_internal::kDocs,
-          provenance_internal::kTokens, provenance_internal::kSuffixArray}) {
+         {detail::kMeta, detail::kDict, detail::kDocs,
+          detail::kTokens, detail::kSuffixArray}) {
       st.core_bytes += s->section_bytes(id);
     }
-    st.fingerprint_bytes += s->section_bytes(provenance_internal::kFingerprints);
-    st.bloom_bytes += s->section_bytes(provenance_internal::kBloom);
+    st.fingerprint_bytes += s->section_bytes(detail::kFingerprints);
+    st.bloom_bytes += s->section_bytes(detail::kBloom);
   }
   return st;
 }
 
-}  // namespace warden
+}  // namespace warden::provenance

@@ -7,9 +7,9 @@
 #include <limits>
 #include <numeric>
 
-#include "warden/index_kernels.h"
+#include "warden/provenance/kernels.h"
 
-namespace warden {
+namespace warden::provenance {
 
 Result<std::vector<uint64_t>> BuildSuffixArray64(std::span<const uint8_t> encoded);
 
@@ -105,4 +105,4 @@ std::pair<uint64_t, uint64_t> SaRangeReference(std::span<const uint32_t> tokens,
   return {first, last};
 }
 
-}  // namespace warden
+}  // namespace warden::provenance

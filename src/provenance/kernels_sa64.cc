@@ -6,9 +6,9 @@
 #include <span>
 #include <vector>
 
-#include "warden/status.h"
+#include "warden/core/status.h"
 
-namespace warden {
+namespace warden::provenance {
 
 Result<std::vector<uint64_t>> BuildSuffixArray64(std::span<const uint8_t> encoded) {
   std::vector<saidx64_t> byte_sa(encoded.size());
@@ -23,4 +23,4 @@ Result<std::vector<uint64_t>> BuildSuffixArray64(std::span<const uint8_t> encode
   return sa;
 }
 
-}  // namespace warden
+}  // namespace warden::provenance

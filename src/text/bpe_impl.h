@@ -1,7 +1,7 @@
 // Internals of BpeTokenizer shared by its translation units (encoding,
 // training, serialization). Not part of the public API.
-#ifndef WARDEN_TEXT_BPE_IMPL_H_
-#define WARDEN_TEXT_BPE_IMPL_H_
+#ifndef WARDEN_SRC_TEXT_BPE_IMPL_H_
+#define WARDEN_SRC_TEXT_BPE_IMPL_H_
 
 #include <cstdint>
 #include <string>
@@ -10,12 +10,11 @@
 #include <vector>
 
 #include "text/piece_cache.h"
-#include "warden/hash.h"
-#include "warden/status.h"
-#include "warden/tokenizer.h"
+#include "warden/core/hash.h"
+#include "warden/core/status.h"
+#include "warden/text/bpe_tokenizer.h"
 
-namespace warden {
-namespace text {
+namespace warden::text {
 
 inline constexpr TokenId kNumByteTokens = 256;
 inline constexpr TokenId kEosId = 256;
@@ -35,7 +34,7 @@ class PairRankMap {
   void Build(const std::vector<std::pair<uint64_t, int32_t>>& entries);
 
   int32_t Find(uint64_t key) const {
-    size_t i = Mix64(key) & mask_;
+    size_t i = core::Mix64(key) & mask_;
     while (true) {
       const Slot& s = slots_[i];
       if (s.key == key) return s.rank;
@@ -54,17 +53,16 @@ class PairRankMap {
   size_t mask_ = 0;
 };
 
-}  // namespace text
 
 struct BpeTokenizer::Impl {
   std::vector<Merge> merges;
   // Bytes of token id t are token_bytes[token_offsets[t], token_offsets[t+1]).
   std::string token_bytes;
   std::vector<uint32_t> token_offsets;
-  text::PairRankMap ranks;
+  PairRankMap ranks;
   // Encodings of pre-tokens that are themselves a vocabulary entry (the
   // frequent words), precomputed at load time.
-  text::PieceCache whole_pieces;
+  PieceCache whole_pieces;
   std::string fingerprint;
   uint64_t instance_id = 0;  // distinguishes tokenizers in thread-local caches
 
@@ -82,6 +80,6 @@ struct BpeTokenizer::Impl {
   void EncodePiece(std::string_view piece, std::vector<TokenId>* out) const;
 };
 
-}  // namespace warden
+}  // namespace warden::text
 
-#endif  // WARDEN_TEXT_BPE_IMPL_H_
+#endif  // WARDEN_SRC_TEXT_BPE_IMPL_H_

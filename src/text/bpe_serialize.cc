@@ -3,10 +3,11 @@
 #include <cstring>
 #include <limits>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "text/bpe_impl.h"
 #include "text/pretokenize.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 constexpr char kMagic[4] = {'W', 'B', 'P', 'E'};
@@ -49,7 +50,7 @@ std::string BpeTokenizer::Serialize() const {
     PutU32(&s, static_cast<uint32_t>(m.left));
     PutU32(&s, static_cast<uint32_t>(m.right));
   }
-  PutU64(&s, Hash64(s));
+  PutU64(&s, core::Hash64(s));
   return s;
 }
 
@@ -89,7 +90,7 @@ Result<BpeTokenizer> BpeTokenizer::Deserialize(std::string_view bytes) {
                std::to_string(expected) + " for " + std::to_string(num_merges) + " merges");
   }
   const size_t payload = bytes.size() - kChecksumBytes;
-  if (GetU64(bytes.data() + payload) != Hash64(bytes.substr(0, payload))) {
+  if (GetU64(bytes.data() + payload) != core::Hash64(bytes.substr(0, payload))) {
     return Bad("checksum mismatch");
   }
   std::vector<std::pair<TokenId, TokenId>> pairs;
@@ -111,4 +112,4 @@ Result<BpeTokenizer> BpeTokenizer::Deserialize(std::string_view bytes) {
   }
 }
 
-}  // namespace warden
+}  // namespace warden::text

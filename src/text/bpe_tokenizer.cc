@@ -4,12 +4,12 @@
 #include <climits>
 #include <unordered_map>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "text/bpe_impl.h"
 #include "text/pretokenize.h"
-#include "warden/normalize.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
-namespace text {
+namespace warden::text {
 
 void PairRankMap::Build(const std::vector<std::pair<uint64_t, int32_t>>& entries) {
   size_t cap = 16;
@@ -17,14 +17,13 @@ void PairRankMap::Build(const std::vector<std::pair<uint64_t, int32_t>>& entries
   slots_.assign(cap, Slot{});
   mask_ = cap - 1;
   for (const auto& [key, rank] : entries) {
-    size_t i = Mix64(key) & mask_;
+    size_t i = core::Mix64(key) & mask_;
     while (slots_[i].key != kEmpty && slots_[i].key != key) i = (i + 1) & mask_;
     slots_[i].key = key;
     slots_[i].rank = rank;
   }
 }
 
-}  // namespace text
 
 namespace {
 
@@ -37,12 +36,12 @@ std::atomic<uint64_t> g_next_instance_id{1};
 constexpr size_t kThreadCacheEntries = size_t{1} << 14;
 struct ThreadCache {
   uint64_t owner = 0;
-  text::PieceCache cache;
+  PieceCache cache;
 };
 thread_local ThreadCache t_caches[2];
 thread_local unsigned t_next_victim = 0;
 
-text::PieceCache& ThreadCacheFor(uint64_t owner) {
+PieceCache& ThreadCacheFor(uint64_t owner) {
   for (ThreadCache& c : t_caches) {
     if (c.owner == owner) return c.cache;
   }
@@ -126,7 +125,7 @@ Result<std::unique_ptr<BpeTokenizer::Impl>> BpeTokenizer::Impl::Build(
     AppendU32(&fp, static_cast<uint32_t>(left));
     AppendU32(&fp, static_cast<uint32_t>(right));
   }
-  impl->fingerprint = Hex64(Hash64(fp));
+  impl->fingerprint = core::Hex64(core::Hash64(fp));
 
   // Precompute the encoding of every vocabulary entry that is a whole piece.
   std::vector<std::string_view> whole;
@@ -165,7 +164,7 @@ void BpeTokenizer::Impl::EncodePiece(std::string_view piece, std::vector<TokenId
   int32_t rank[text::kMaxPieceBytes];
   auto rank_of = [this](TokenId a, TokenId b) {
     const int32_t r = ranks.Find(text::PairKey(a, b));
-    return r == text::PairRankMap::kNone ? INT32_MAX : r;
+    return r == PairRankMap::kNone ? INT32_MAX : r;
   };
   for (int i = 0; i < n; ++i) sym[i] = static_cast<uint8_t>(piece[i]);
   for (int i = 0; i + 1 < n; ++i) rank[i] = rank_of(sym[i], sym[i + 1]);
@@ -207,7 +206,7 @@ Status BpeTokenizer::Encode(std::string_view text, std::vector<TokenId>* out) co
   const Impl& impl = *impl_;
   const size_t old_size = out->size();
   try {
-    text::PieceCache& recent = ThreadCacheFor(impl.instance_id);
+    PieceCache& recent = ThreadCacheFor(impl.instance_id);
     text::ForEachPreToken(text, [&](std::string_view piece) {
       if (piece.size() == 1) {
         out->push_back(static_cast<uint8_t>(piece[0]));
@@ -245,4 +244,4 @@ TokenId BpeTokenizer::eos() const { return text::kEosId; }
 
 std::span<const BpeTokenizer::Merge> BpeTokenizer::merges() const { return impl_->merges; }
 
-}  // namespace warden
+}  // namespace warden::text

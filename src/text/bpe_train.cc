@@ -14,11 +14,12 @@
 #include <thread>
 #include <unordered_map>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "text/bpe_impl.h"
 #include "text/pretokenize.h"
-#include "warden/normalize.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 // Counts of distinct pre-tokens, keyed by views into the training texts:
@@ -314,4 +315,4 @@ Result<BpeTokenizer> BpeTokenizer::Train(std::span<const std::string> texts,
   }
 }
 
-}  // namespace warden
+}  // namespace warden::text

@@ -1,13 +1,13 @@
 // Chat templates rendered in C++ (see chat_template.h). The strings follow
 // the templates the model families publish (ChatML as used by Qwen2 and
 // SmolLM2; Llama 3's header/eot format).
-#include "warden/chat_template.h"
+#include "warden/text/chat_template.h"
 
 #include <array>
 
-#include "warden/normalize.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 constexpr std::string_view kSmolLmSystem =
@@ -115,4 +115,4 @@ Result<std::string> RenderChat(ChatTemplate t, std::span<const ChatMessage> mess
   return out;
 }
 
-}  // namespace warden
+}  // namespace warden::text

@@ -1,5 +1,5 @@
 // Extraction of the default corpus from Debian's text packages (corpus.h).
-#include "warden/corpus.h"
+#include "warden/text/corpus.h"
 
 #include <dirent.h>
 #include <zlib.h>
@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <string_view>
 
-#include "warden/hash.h"
-#include "warden/io.h"
-#include "warden/normalize.h"
+#include "warden/core/hash.h"
+#include "warden/core/io.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 std::string_view Trim(std::string_view s) {
@@ -71,7 +71,7 @@ Status LoadFortunes(const std::string& dir, std::vector<CorpusDocument>* docs) {
   ::closedir(d);
   std::sort(files.begin(), files.end());
   for (const std::string& f : files) {
-    WARDEN_ASSIGN_OR_RETURN(std::string raw, ReadFile(dir + "/" + f));
+    WARDEN_ASSIGN_OR_RETURN(std::string raw, core::ReadFile(dir + "/" + f));
     const std::string text = RepairUtf8(raw);
     for (std::string& doc : SplitOnSeparatorLines(text, "%")) {
       std::string_view t = Trim(doc);
@@ -87,7 +87,7 @@ Status LoadFortunes(const std::string& dir, std::vector<CorpusDocument>* docs) {
 Status LoadWordNet(const std::string& dir, std::vector<CorpusDocument>* docs) {
   static const char* kFiles[] = {"data.noun", "data.verb", "data.adj", "data.adv"};
   for (const char* f : kFiles) {
-    auto text = ReadFile(dir + "/" + f);
+    auto text = core::ReadFile(dir + "/" + f);
     if (!text.ok()) {
       return Status::NotFound(dir + "/" + f +
                               ": not found (install the Debian package 'wordnet-base')");
@@ -290,7 +290,7 @@ Status LoadGcide(const std::string& path, std::vector<CorpusDocument>* docs) {
 
 bool IsHeldOut(std::string_view text, double fraction) {
   // 2^-64 resolution; the constant seed makes the split stable forever.
-  const uint64_t h = Hash64(text, 0x5eedc0de2026ULL);
+  const uint64_t h = core::Hash64(text, 0x5eedc0de2026ULL);
   return static_cast<double>(h) < fraction * 18446744073709551616.0;
 }
 
@@ -314,4 +314,4 @@ Result<Corpus> LoadDefaultCorpus(const DefaultCorpusOptions& opts) {
   return c;
 }
 
-}  // namespace warden
+}  // namespace warden::text

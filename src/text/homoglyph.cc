@@ -1,5 +1,5 @@
 // TR39 skeleton lookups behind FoldHomoglyph, cached per code point.
-#include "text/homoglyph.h"
+#include "warden/text/homoglyph.h"
 
 #include <unicode/uchar.h>
 #include <unicode/uspoof.h>

@@ -14,11 +14,11 @@
 #include <exception>
 #include <string>
 
-#include "text/homoglyph.h"
-#include "text/utf8.h"
-#include "warden/normalize.h"
+#include "warden/text/homoglyph.h"
+#include "warden/text/utf8.h"
+#include "warden/text/normalize.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 using text::AppendUtf8;
@@ -270,4 +270,4 @@ Result<std::string> Normalizer::Normalize(std::string_view utf8) const {
   }
 }
 
-}  // namespace warden
+}  // namespace warden::text

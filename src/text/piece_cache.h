@@ -5,8 +5,8 @@
 // Used twice by the encoder: an immutable instance inside each tokenizer
 // (shared by all threads, read-only after construction) and thread-local
 // instances that remember recent misses (owned by one thread).
-#ifndef WARDEN_TEXT_PIECE_CACHE_H_
-#define WARDEN_TEXT_PIECE_CACHE_H_
+#ifndef WARDEN_SRC_TEXT_PIECE_CACHE_H_
+#define WARDEN_SRC_TEXT_PIECE_CACHE_H_
 
 #include <algorithm>
 #include <cstdint>
@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/hash.h"
-#include "warden/tokenizer.h"
+#include "warden/core/hash.h"
+#include "warden/text/tokenizer.h"
 
 namespace warden::text {
 
@@ -30,14 +30,14 @@ inline uint64_t HashPiece(std::string_view s) {
   while (n >= 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
-    h = Mix64(h ^ w);
+    h = core::Mix64(h ^ w);
     p += 8;
     n -= 8;
   }
   if (n > 0) {
     uint64_t w = 0;
     std::memcpy(&w, p, n);
-    h = Mix64(h ^ w ^ (uint64_t{n} << 59));
+    h = core::Mix64(h ^ w ^ (uint64_t{n} << 59));
   }
   return h | 1;  // 0 marks an empty slot
 }
@@ -124,4 +124,4 @@ class PieceCache {
 
 }  // namespace warden::text
 
-#endif  // WARDEN_TEXT_PIECE_CACHE_H_
+#endif  // WARDEN_SRC_TEXT_PIECE_CACHE_H_

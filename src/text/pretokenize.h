@@ -27,8 +27,8 @@
 // are non-empty and concatenate back to the input, for any bytes at all.
 //
 // Thread safety: pure functions.
-#ifndef WARDEN_TEXT_PRETOKENIZE_H_
-#define WARDEN_TEXT_PRETOKENIZE_H_
+#ifndef WARDEN_SRC_TEXT_PRETOKENIZE_H_
+#define WARDEN_SRC_TEXT_PRETOKENIZE_H_
 
 #include <array>
 #include <cstddef>
@@ -126,4 +126,4 @@ inline std::vector<std::string_view> PreTokenize(std::string_view text) {
 
 }  // namespace warden::text
 
-#endif  // WARDEN_TEXT_PRETOKENIZE_H_
+#endif  // WARDEN_SRC_TEXT_PRETOKENIZE_H_

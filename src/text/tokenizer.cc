@@ -1,8 +1,8 @@
 // Tokenizer methods shared by every vocabulary.
-#include "warden/tokenizer.h"
-#include "text/utf8.h"
+#include "warden/text/tokenizer.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
+namespace warden::text {
 
 std::string Tokenizer::Decode(std::span<const TokenId> ids) const {
   std::string out;
@@ -19,4 +19,4 @@ std::string Tokenizer::DecodeValid(std::span<const TokenId> ids) const {
   return out;
 }
 
-}  // namespace warden
+}  // namespace warden::text

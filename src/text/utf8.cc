@@ -1,12 +1,11 @@
 // Strict UTF-8 validation (Unicode 15, table 3-7) with an ASCII fast path.
-#include "text/utf8.h"
+#include "warden/text/utf8.h"
 
 #include <bit>
 #include <cstring>
 
-#include "warden/normalize.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 constexpr uint64_t kHighBits = 0x8080808080808080ULL;
@@ -93,7 +92,6 @@ size_t FindInvalidUtf8(std::string_view s) {
   return std::string_view::npos;
 }
 
-namespace text {
 
 size_t FindInvalidUtf8Reference(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
@@ -153,5 +151,4 @@ void AppendRepairedUtf8(std::string_view s, std::string* out) {
   }
 }
 
-}  // namespace text
-}  // namespace warden
+}  // namespace warden::text

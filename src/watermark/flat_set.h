@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace warden::watermark_internal {
+namespace warden::watermark::detail {
 
 class FlatSet64 {
  public:
@@ -79,6 +79,6 @@ class FlatSet64 {
   size_t size_ = 0;
 };
 
-}  // namespace warden::watermark_internal
+}  // namespace warden::watermark::detail
 
 #endif  // WARDEN_SRC_WATERMARK_FLAT_SET_H_

@@ -9,14 +9,14 @@
 #define WARDEN_WATERMARK_X86 1
 #endif
 
-namespace warden::watermark_internal {
+namespace warden::watermark::detail {
 namespace {
 
 // Domain constants: distinct hashes of the same secret for each subkey.
 constexpr uint64_t kSeedDomain = 0x57415244454e5731ULL;  // "WARDENW1"
 
 uint64_t Subkey(uint64_t root, uint64_t index) {
-  return Mix64(root + 0x9e3779b97f4a7c15ULL * index);
+  return core::Mix64(root + 0x9e3779b97f4a7c15ULL * index);
 }
 
 #ifdef WARDEN_WATERMARK_X86
@@ -29,7 +29,7 @@ Mode ModeOf(Scheme scheme, Seeding seeding) {
   return seeding == Seeding::kSelfHash ? Mode::kSelfHash : Mode::kSeeded;
 }
 
-static_assert(sizeof(TokenCandidate) == 12 && offsetof(TokenCandidate, id) == 0,
+static_assert(sizeof(lm::TokenCandidate) == 12 && offsetof(lm::TokenCandidate, id) == 0,
               "the AVX2 kernel loads ids at a stride of 3 int32s");
 
 __attribute__((target("avx2"))) inline __m256i Mix32x8(__m256i x) {
@@ -43,7 +43,7 @@ __attribute__((target("avx2"))) inline __m256i Mix32x8(__m256i x) {
 
 // The ids of 8 consecutive candidates (at int32 offsets 0, 3, ..., 21):
 // three plain loads and lane permutes, cheaper than a gather.
-__attribute__((target("avx2"))) inline __m256i LoadIds8(const TokenCandidate* c) {
+__attribute__((target("avx2"))) inline __m256i LoadIds8(const lm::TokenCandidate* c) {
   const int32_t* p = reinterpret_cast<const int32_t*>(c);
   const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 8));
@@ -115,7 +115,7 @@ __attribute__((target("avx2"))) inline __m256i GreenLanes(__m256i v, size_t base
 // finish the remainder with the scalar path. Returns the count done.
 template <Mode kMode>
 __attribute__((target("avx2"))) size_t GreenMasksAvx2(const GreenFunction& f, const Context& c,
-                                                      const TokenCandidate* cand, size_t n,
+                                                      const lm::TokenCandidate* cand, size_t n,
                                                       uint8_t* masks) {
   const LaneConsts k = MakeLaneConsts(f, c);
   const size_t blocks = n / 8;
@@ -133,7 +133,7 @@ __attribute__((target("avx2"))) size_t GreenMasksAvx2(const GreenFunction& f, co
 // token mispredicts on a random list and costs more than the hashing.
 template <Mode kMode>
 __attribute__((target("avx2"))) size_t AddToGreenAvx2(const GreenFunction& f, const Context& c,
-                                                      TokenCandidate* cand, size_t n, float delta) {
+                                                      lm::TokenCandidate* cand, size_t n, float delta) {
   const LaneConsts k = MakeLaneConsts(f, c);
   const __m256 d = _mm256_set1_ps(delta);
   // Lane k's logit sits at int32 3k + 1: in v0 at 1, 4, 7 (lanes 0-2), in
@@ -166,7 +166,7 @@ __attribute__((target("avx2"))) size_t AddToGreenAvx2(const GreenFunction& f, co
 }  // namespace
 
 KeySchedule KeySchedule::From(const WatermarkKey& key) {
-  const uint64_t root = Hash64(key.secret, kSeedDomain);
+  const uint64_t root = core::Hash64(key.secret, kSeedDomain);
   KeySchedule k;
   k.seed = Subkey(root, 1);
   k.tok_a = static_cast<uint32_t>(Subkey(root, 2));
@@ -194,7 +194,7 @@ void GreenFunction::PrecomputeTokenHashes(int32_t vocab_size) {
   }
 }
 
-void GreenFunction::GreenMasksScalar(const Context& c, const TokenCandidate* candidates, size_t n,
+void GreenFunction::GreenMasksScalar(const Context& c, const lm::TokenCandidate* candidates, size_t n,
                                      uint8_t* masks) const {
   for (size_t b = 0; b < (n + 7) / 8; ++b) masks[b] = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -211,7 +211,7 @@ bool GreenFunction::HasAvx2() {
 #endif
 }
 
-void GreenFunction::GreenMasks(const Context& c, const TokenCandidate* candidates, size_t n,
+void GreenFunction::GreenMasks(const Context& c, const lm::TokenCandidate* candidates, size_t n,
                                uint8_t* masks) const {
   size_t done = 0;
 #ifdef WARDEN_WATERMARK_X86
@@ -233,14 +233,14 @@ void GreenFunction::GreenMasks(const Context& c, const TokenCandidate* candidate
   GreenMasksScalar(c, candidates + done, n - done, masks + done / 8);
 }
 
-void GreenFunction::AddToGreenScalar(const Context& c, TokenCandidate* candidates, size_t n,
+void GreenFunction::AddToGreenScalar(const Context& c, lm::TokenCandidate* candidates, size_t n,
                                      float delta) const {
   for (size_t i = 0; i < n; ++i) {
     if (IsGreen(c, candidates[i].id)) candidates[i].logit += delta;
   }
 }
 
-void GreenFunction::AddToGreen(const Context& c, TokenCandidate* candidates, size_t n,
+void GreenFunction::AddToGreen(const Context& c, lm::TokenCandidate* candidates, size_t n,
                                float delta) const {
   size_t done = 0;
 #ifdef WARDEN_WATERMARK_X86
@@ -261,4 +261,4 @@ void GreenFunction::AddToGreen(const Context& c, TokenCandidate* candidates, siz
   AddToGreenScalar(c, candidates + done, n - done, delta);
 }
 
-}  // namespace warden::watermark_internal
+}  // namespace warden::watermark::detail

@@ -21,11 +21,11 @@
 #include <span>
 #include <vector>
 
-#include "warden/hash.h"
-#include "warden/sampler.h"
-#include "warden/watermark.h"
+#include "warden/core/hash.h"
+#include "warden/lm/sampler.h"
+#include "warden/watermark/watermark.h"
 
-namespace warden::watermark_internal {
+namespace warden::watermark::detail {
 
 // A bijective 32-bit mixer with full avalanche (the "lowbias32" constants
 // found by Wellons' hash prospector).
@@ -82,7 +82,7 @@ class GreenFunction {
     if (seeding_ == Seeding::kLeftHash) {
       uint64_t s = keys_.seed;
       for (size_t j = 0; j < prev.size(); ++j) {
-        s = Mix64(s + ((static_cast<uint64_t>(j + 1) << 32) | static_cast<uint32_t>(prev[j])));
+        s = core::Mix64(s + ((static_cast<uint64_t>(j + 1) << 32) | static_cast<uint32_t>(prev[j])));
       }
       c.full = s;
       c.lo = static_cast<uint32_t>(s);
@@ -101,7 +101,7 @@ class GreenFunction {
     c.min = m;
     c.lo = m;
     c.hi = (m * 0x9e3779b1U) ^ keys_.ctx_c;
-    c.full = Mix64(keys_.gumbel ^ m);
+    c.full = core::Mix64(keys_.gumbel ^ m);
     return c;
   }
 
@@ -133,7 +133,7 @@ class GreenFunction {
       case Scheme::kUnigram:
         return u;
       case Scheme::kKgw:
-        if (seeding_ == Seeding::kLeftHash) return Mix64(c.full ^ (u * 0x9e3779b97f4a7c15ULL));
+        if (seeding_ == Seeding::kLeftHash) return core::Mix64(c.full ^ (u * 0x9e3779b97f4a7c15ULL));
         if (seeding_ == Seeding::kSelfHash) {
           return (static_cast<uint64_t>(std::min(c.min, TokenHash(v))) << 32) | u;
         }
@@ -146,7 +146,7 @@ class GreenFunction {
 
   // 64 keyed bits for (context, token): the Gumbel uniform's source.
   uint64_t GumbelBits(const Context& c, TokenId v) const {
-    return Mix64(c.full + Mix64(static_cast<uint32_t>(v) ^ keys_.gumbel));
+    return core::Mix64(c.full + core::Mix64(static_cast<uint32_t>(v) ^ keys_.gumbel));
   }
   // The uniform in (0, 1), never 0 or 1: the top 52 bits, centred, so that
   // both r and 1 - r are exact doubles.
@@ -162,15 +162,15 @@ class GreenFunction {
   // Green bits of candidates[0..n) at context c (kKgw or kUnigram): bit i%8
   // of masks[i/8]. `masks` has room for (n + 7) / 8 bytes. Uses AVX2 when
   // the CPU has it; the result always equals GreenMasksScalar.
-  void GreenMasks(const Context& c, const TokenCandidate* candidates, size_t n,
+  void GreenMasks(const Context& c, const lm::TokenCandidate* candidates, size_t n,
                   uint8_t* masks) const;
-  void GreenMasksScalar(const Context& c, const TokenCandidate* candidates, size_t n,
+  void GreenMasksScalar(const Context& c, const lm::TokenCandidate* candidates, size_t n,
                         uint8_t* masks) const;
   // Adds delta to the logit of every green candidate (kKgw or kUnigram),
   // leaving ids, p and red logits untouched; AVX2 when available, always
   // equal to AddToGreenScalar.
-  void AddToGreen(const Context& c, TokenCandidate* candidates, size_t n, float delta) const;
-  void AddToGreenScalar(const Context& c, TokenCandidate* candidates, size_t n, float delta) const;
+  void AddToGreen(const Context& c, lm::TokenCandidate* candidates, size_t n, float delta) const;
+  void AddToGreenScalar(const Context& c, lm::TokenCandidate* candidates, size_t n, float delta) const;
   // Tabulates TokenHash for ids [0, vocab_size), which GreenMasks and
   // AddToGreen then load instead of computing (kUnigram, kSelfHash) on
   // candidate arrays in id order. Results are identical either way.
@@ -189,6 +189,6 @@ class GreenFunction {
   std::vector<uint32_t> token_hash_table_;  // empty unless precomputed
 };
 
-}  // namespace warden::watermark_internal
+}  // namespace warden::watermark::detail
 
 #endif  // WARDEN_SRC_WATERMARK_GREEN_H_

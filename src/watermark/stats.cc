@@ -1,11 +1,11 @@
 // Exact tail probabilities in log space (see stats.h).
-#include "watermark/stats.h"
+#include "warden/watermark/stats.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace warden::watermark_internal {
+namespace warden::watermark {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -200,4 +200,4 @@ double LogGammaUpperTailReference(int64_t n, double x) {
       std::min<long double>(0, max_term + std::log(sum) - static_cast<long double>(x)));
 }
 
-}  // namespace warden::watermark_internal
+}  // namespace warden::watermark

@@ -1,12 +1,12 @@
 // Text-level watermark detection (warden/text_detect.h).
-#include "warden/text_detect.h"
+#include "warden/watermark/text_detect.h"
 
-namespace warden {
+namespace warden::watermark {
 
-Result<TextWatermarkDetector> TextWatermarkDetector::Create(const Tokenizer* tokenizer,
+Result<TextWatermarkDetector> TextWatermarkDetector::Create(const text::Tokenizer* tokenizer,
                                                             const WatermarkConfig& config,
                                                             const WatermarkKey& key,
-                                                            const NormalizeOptions& normalize) {
+                                                            const text::NormalizeOptions& normalize) {
   if (tokenizer == nullptr) return Status::InvalidArgument("no tokenizer");
   if (config.vocab_size != tokenizer->vocab_size()) {
     return Status::Mismatch("watermark vocabulary size " + std::to_string(config.vocab_size) +
@@ -21,7 +21,7 @@ Result<TextWatermarkDetector> TextWatermarkDetector::Create(const Tokenizer* tok
   WatermarkConfig c = config;
   c.tokenizer_fingerprint = tokenizer->fingerprint();
   WARDEN_ASSIGN_OR_RETURN(WatermarkDetector d, WatermarkDetector::Create(c, key));
-  WARDEN_ASSIGN_OR_RETURN(Normalizer n, Normalizer::Create(normalize));
+  WARDEN_ASSIGN_OR_RETURN(text::Normalizer n, text::Normalizer::Create(normalize));
   return TextWatermarkDetector(tokenizer, std::move(d), std::move(n));
 }
 
@@ -50,4 +50,4 @@ Result<nlohmann::json> TextWatermarkDetector::Certify(std::string_view text,
   return detector_.Certificate(r, co);
 }
 
-}  // namespace warden
+}  // namespace warden::watermark

@@ -1,4 +1,4 @@
-#include "warden/io.h"
+#include "warden/core/io.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,10 +7,10 @@
 #include <random>
 #include <string>
 
-#include "warden/hash.h"
-#include "warden/status.h"
+#include "warden/core/hash.h"
+#include "warden/core/status.h"
 
-namespace warden {
+namespace warden::core {
 namespace {
 
 std::string TempPath(const std::string& name) {
@@ -147,4 +147,4 @@ TEST(HashTest, StableAndSeeded) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::core

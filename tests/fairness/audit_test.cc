@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "warden/fairness_audit.h"
+#include "warden/fairness/audit.h"
 
 namespace warden::fairness {
 namespace {

@@ -1,7 +1,7 @@
 // CSV reader, loaders' conventions and the encoder.
 #include <gtest/gtest.h>
 
-#include "warden/fairness_data.h"
+#include "warden/fairness/data.h"
 
 namespace warden::fairness {
 namespace {

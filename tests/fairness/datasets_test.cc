@@ -5,8 +5,8 @@
 #include <numeric>
 #include <string>
 
-#include "warden/fairness_data.h"
-#include "warden/io.h"
+#include "warden/fairness/data.h"
+#include "warden/core/io.h"
 
 namespace warden::fairness {
 namespace {
@@ -17,7 +17,7 @@ std::string DataDir() {
 }
 
 TEST(FairnessDatasets, AdultTrainAndTest) {
-  if (!FileExists(DataDir() + "/adult.test")) GTEST_SKIP() << "Adult not in " << DataDir();
+  if (!core::FileExists(DataDir() + "/adult.test")) GTEST_SKIP() << "Adult not in " << DataDir();
   auto train = LoadAdult(DataDir() + "/adult.data");
   auto test = LoadAdult(DataDir() + "/adult.test");
   ASSERT_TRUE(train.ok()) << train.status().ToString();
@@ -32,7 +32,7 @@ TEST(FairnessDatasets, AdultTrainAndTest) {
 }
 
 TEST(FairnessDatasets, GermanAndCommunities) {
-  if (!FileExists(DataDir() + "/german.data")) GTEST_SKIP() << "German credit not in " << DataDir();
+  if (!core::FileExists(DataDir() + "/german.data")) GTEST_SKIP() << "German credit not in " << DataDir();
   auto g = LoadGerman(DataDir() + "/german.data");
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_EQ(g->labels.size(), 1000u);
@@ -47,11 +47,11 @@ TEST(FairnessDatasets, GermanAndCommunities) {
 TEST(FairnessDatasets, MalformedFilesAreErrors) {
   EXPECT_FALSE(LoadAdult("/nonexistent/adult.data").ok());
   const std::string dir = ::testing::TempDir();
-  ASSERT_TRUE(WriteFileAtomic(dir + "/bad_adult", "1, 2, 3\n").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/bad_adult", "1, 2, 3\n").ok());
   auto r = LoadAdult(dir + "/bad_adult");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("15 columns"), std::string::npos);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/bad_german",
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/bad_german",
                               "A11 6 A34 A43 1169 A65 A75 4 A99 A101 4 A121 67 A143 A152 2 A173 1 "
                               "A192 A201 1\n")
                   .ok());

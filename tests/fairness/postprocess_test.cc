@@ -5,10 +5,10 @@
 #include <cmath>
 #include <random>
 
-#include "warden/fairness_model.h"
-#include "warden/fairness_pipeline.h"
-#include "warden/fairness_postprocess.h"
-#include "warden/fairness_subgroup.h"
+#include "warden/fairness/model.h"
+#include "warden/fairness/pipeline.h"
+#include "warden/fairness/postprocess.h"
+#include "warden/fairness/subgroup.h"
 
 namespace warden::fairness {
 namespace {

@@ -6,8 +6,8 @@
 #include <random>
 
 #include "fairness/simplex.h"
-#include "warden/fairness_audit.h"
-#include "warden/fairness_train.h"
+#include "warden/fairness/audit.h"
+#include "warden/fairness/train.h"
 
 namespace warden::fairness {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "guard/sha256.h"
-#include "warden/guard_classifier_eval.h"
-#include "warden/io.h"
+#include "warden/guard/classifier_recipe.h"
+#include "warden/core/io.h"
 
 namespace warden::guard {
 namespace {
@@ -135,9 +135,9 @@ std::string DataDir() {
 
 TEST(GuardDataTest, LoadsTheRealDatasets) {
   const std::string g = DataDir() + "/guard/";
-  if (!FileExists(g + "davidson_labeled_data.csv") ||
-      !FileExists(g + "hatecheck_test_suite_cases.csv") ||
-      !FileExists(g + "purplellama_prompt_injection.json")) {
+  if (!core::FileExists(g + "davidson_labeled_data.csv") ||
+      !core::FileExists(g + "hatecheck_test_suite_cases.csv") ||
+      !core::FileExists(g + "purplellama_prompt_injection.json")) {
     GTEST_SKIP() << "guard data not found under " << g << " (set WARDEN_DATA_DIR)";
   }
   auto davidson = LoadDavidson(g + "davidson_labeled_data.csv");

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "guard/classifier_testing.h"
-#include "warden/guard_classifier.h"
-#include "warden/hash.h"
+#include "warden/guard/classifier.h"
+#include "warden/core/hash.h"
 
 namespace warden::guard {
 namespace {
@@ -141,7 +141,7 @@ TEST(ClassifierFormatTest, RoundTrips) {
 // Rewrites the trailing checksum so a mutation reaches the field checks.
 std::string Reseal(std::string bytes) {
   bytes.resize(bytes.size() - 8);
-  const uint64_t sum = Hash64(bytes);
+  const uint64_t sum = core::Hash64(bytes);
   bytes.append(reinterpret_cast<const char*>(&sum), 8);
   return bytes;
 }

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "guard/classifier_testing.h"
-#include "warden/guard_classifier.h"
+#include "warden/guard/classifier.h"
 
 namespace warden::guard {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "warden/guard.h"
+#include "warden/guard/guard.h"
 
 namespace warden::guard::testing {
 

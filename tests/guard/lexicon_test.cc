@@ -1,4 +1,4 @@
-#include "warden/guard_lexicon.h"
+#include "warden/guard/lexicon.h"
 
 #include <gtest/gtest.h>
 

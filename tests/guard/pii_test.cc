@@ -1,9 +1,9 @@
-#include "warden/guard_pii.h"
+#include "warden/guard/pii.h"
 
 #include <gtest/gtest.h>
 
 #include "guard_test_util.h"
-#include "warden/guard_secrets.h"
+#include "warden/guard/secrets.h"
 
 namespace warden::guard {
 namespace {

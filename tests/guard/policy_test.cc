@@ -1,10 +1,10 @@
-#include "warden/guard_policy.h"
+#include "warden/guard/policy.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "warden/guard_stream.h"
+#include "warden/guard/stream.h"
 
 namespace warden::guard {
 namespace {

@@ -2,13 +2,13 @@
 
 #include <cmath>
 
-#include "warden/guard_stream.h"
+#include "warden/guard/stream.h"
 
 namespace warden::guard {
 namespace {
 
 // A word-level tokenizer over a fixed vocabulary, enough to drive the veto.
-class WordTokenizer final : public Tokenizer {
+class WordTokenizer final : public text::Tokenizer {
  public:
   explicit WordTokenizer(std::vector<std::string> words) : words_(std::move(words)) {}
   int32_t vocab_size() const override { return static_cast<int32_t>(words_.size()); }
@@ -25,9 +25,9 @@ TEST(GuardVeto, VetoesTokensThatCompleteADeniedTerm) {
   ASSERT_TRUE(lex.ok());
   WordTokenizer tok({"what", " the", " f", "uck", "un", " sh", "it", "ore", " cocktail"});
   LexiconVetoProcessor veto(lex->get(), &tok, 0.5);
-  std::vector<TokenCandidate> cands;
+  std::vector<lm::TokenCandidate> cands;
   for (TokenId id = 0; id < tok.vocab_size(); ++id) cands.push_back({id, 1.0f, 0});
-  CandidateArray arr{cands.data(), cands.size()};
+  lm::CandidateArray arr{cands.data(), cands.size()};
   const std::vector<TokenId> history = {0, 1, 2};  // "what the f"
   veto.Apply(history, &arr);
   EXPECT_TRUE(std::isinf(cands[3].logit));   // "uck" completes the term

@@ -1,4 +1,4 @@
-#include "warden/generate.h"
+#include "warden/lm/generate.h"
 
 #include <gtest/gtest.h>
 
@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "warden/normalize.h"
-#include "warden/tokenizer.h"
+#include "warden/text/utf8.h"
+#include "warden/text/bpe_tokenizer.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 TEST(CompleteUtf8PrefixTest, HoldsBackUnfinishedCharacters) {
@@ -27,9 +27,9 @@ TEST(CompleteUtf8PrefixTest, HoldsBackUnfinishedCharacters) {
 // loop can be tested without a trained n-gram file.
 class FixedModel final : public LanguageModel {
  public:
-  FixedModel(BpeTokenizer tok, std::vector<float> logits)
+  FixedModel(text::BpeTokenizer tok, std::vector<float> logits)
       : tok_(std::move(tok)), logits_(std::move(logits)) {}
-  const Tokenizer& tokenizer() const override { return tok_; }
+  const text::Tokenizer& tokenizer() const override { return tok_; }
   int32_t vocab_size() const override { return tok_.vocab_size(); }
   std::string description() const override { return "fixed"; }
   Result<std::unique_ptr<LmSession>> NewSession() const override {
@@ -64,21 +64,21 @@ class FixedModel final : public LanguageModel {
     const FixedModel* m_;
     std::vector<TokenId> h_;
   };
-  BpeTokenizer tok_;
+  text::BpeTokenizer tok_;
   std::vector<float> logits_;
 };
 
-BpeTokenizer SmallTokenizer() {
+text::BpeTokenizer SmallTokenizer() {
   std::vector<std::string> texts = {"hello world", "hello there", "caf\xc3\xa9 au lait"};
-  BpeTokenizer::TrainOptions o;
+  text::BpeTokenizer::TrainOptions o;
   o.vocab_size = 300;
-  auto t = BpeTokenizer::Train(texts, o);
+  auto t = text::BpeTokenizer::Train(texts, o);
   EXPECT_TRUE(t.ok()) << t.status().ToString();
   return std::move(t).value();
 }
 
 TEST(GenerateTest, StreamsWholeCharactersAndStopsAtEos) {
-  BpeTokenizer tok = SmallTokenizer();
+  text::BpeTokenizer tok = SmallTokenizer();
   const int32_t v = tok.vocab_size();
   const TokenId eos = tok.eos();
   // Mostly "é" as two byte tokens (0xC3 then 0xA9), sometimes end of text.
@@ -102,11 +102,11 @@ TEST(GenerateTest, StreamsWholeCharactersAndStopsAtEos) {
   EXPECT_EQ(g->prompt_tokens.front(), eos);
   // Every piece is whole characters: valid UTF-8 on its own.
   ASSERT_GT(pieces.size(), 1u);
-  for (const std::string& p : pieces) EXPECT_EQ(FindInvalidUtf8(p), std::string::npos) << p;
+  for (const std::string& p : pieces) EXPECT_EQ(text::FindInvalidUtf8(p), std::string::npos) << p;
 }
 
 TEST(GenerateTest, MinTokensVetoesEarlyEos) {
-  BpeTokenizer tok = SmallTokenizer();
+  text::BpeTokenizer tok = SmallTokenizer();
   std::vector<float> logits(tok.vocab_size(), -30.0f);
   logits[tok.eos()] = 10.0f;  // the model wants to stop at once
   logits['a'] = 0.0f;
@@ -123,7 +123,7 @@ TEST(GenerateTest, MinTokensVetoesEarlyEos) {
 }
 
 TEST(GenerateTest, IllFormedBytesBecomeReplacementCharacters) {
-  BpeTokenizer tok = SmallTokenizer();
+  text::BpeTokenizer tok = SmallTokenizer();
   // Only a lone continuation byte: never valid UTF-8.
   std::vector<float> logits(tok.vocab_size(), -30.0f);
   logits[0x80] = 0.0f;
@@ -145,7 +145,7 @@ TEST(GenerateTest, IllFormedBytesBecomeReplacementCharacters) {
 }
 
 TEST(GenerateTest, CallbackErrorStopsGeneration) {
-  BpeTokenizer tok = SmallTokenizer();
+  text::BpeTokenizer tok = SmallTokenizer();
   std::vector<float> logits(tok.vocab_size(), -30.0f);
   logits['x'] = 0.0f;
   FixedModel model(std::move(tok), logits);
@@ -159,7 +159,7 @@ TEST(GenerateTest, CallbackErrorStopsGeneration) {
 }
 
 TEST(GenerateTest, InvalidPromptIsAnError) {
-  BpeTokenizer tok = SmallTokenizer();
+  text::BpeTokenizer tok = SmallTokenizer();
   FixedModel model(std::move(tok), std::vector<float>(300, 0.0f));
   SamplerChain chain({1.0f, 0, 1.0f, 1});
   auto g = Generate(model, chain, "bad \xff prompt", {});
@@ -170,4 +170,4 @@ TEST(GenerateTest, InvalidPromptIsAnError) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::lm

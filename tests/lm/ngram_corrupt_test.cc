@@ -14,12 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_testing.h"
-#include "warden/hash.h"
-#include "warden/io.h"
-#include "warden/ngram.h"
+#include "warden/core/hash.h"
+#include "warden/core/io.h"
+#include "warden/lm/ngram.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 constexpr size_t kHeader = 64;
@@ -44,7 +45,7 @@ void Reseal(std::string& s) {
   if (s.size() < kHeader) return;
   std::string header = s.substr(0, kHeader);
   std::memset(header.data() + kChecksumAt, 0, 8);
-  Put64(s, kChecksumAt, Hash64(std::string_view(s).substr(kHeader), Hash64(header)));
+  Put64(s, kChecksumAt, core::Hash64(std::string_view(s).substr(kHeader), core::Hash64(header)));
 }
 
 struct Section {
@@ -72,7 +73,7 @@ const Section& Find(const std::vector<Section>& secs, uint32_t id) {
 }
 
 std::string SmallModel(int order = 3) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   std::mt19937_64 rng(order);
   const auto docs = testing::RandomDocs(rng, 6, 30, 5);
   NgramTrainOptions opts;
@@ -130,7 +131,7 @@ TEST(NgramCorrupt, ForeignFilesFail) {
   std::memcpy(other_magic.data(), "GGUF", 4);
   Reseal(other_magic);
   EXPECT_EQ(LoadCode(other_magic), StatusCode::kCorruption);
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   EXPECT_EQ(LoadCode(tok.Serialize()), StatusCode::kCorruption);
   auto missing = NgramModel::Load("/nonexistent/dir/model.wngm");
   EXPECT_FALSE(missing.ok());
@@ -143,13 +144,13 @@ TEST(NgramCorrupt, DamagedFilesOnDiskFail) {
                                .string();
   for (const std::string& bytes : {std::string(), good.substr(0, good.size() / 2),
                                    good.substr(0, 63), std::string("WNGM\x01")}) {
-    ASSERT_TRUE(WriteFileAtomic(path, bytes).ok());
+    ASSERT_TRUE(core::WriteFileAtomic(path, bytes).ok());
     auto m = NgramModel::Load(path);
     ASSERT_FALSE(m.ok());
     EXPECT_EQ(m.status().code(), StatusCode::kCorruption);
     EXPECT_NE(m.status().message().find(path), std::string::npos) << m.status().message();
   }
-  ASSERT_TRUE(WriteFileAtomic(path, good).ok());
+  ASSERT_TRUE(core::WriteFileAtomic(path, good).ok());
   EXPECT_TRUE(NgramModel::Load(path).ok());
   std::filesystem::remove(path);
 }
@@ -303,4 +304,4 @@ TEST(NgramCorrupt, RandomResealedMutationsNeverCrash) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::lm

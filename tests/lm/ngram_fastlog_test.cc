@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-namespace warden::ngram {
+namespace warden::lm::detail {
 namespace {
 
 TEST(NgramFastLog, MatchesStdLogOnRandomPositives) {
@@ -68,4 +68,4 @@ TEST(NgramFastLog, SpecialValuesFallBackToStdLog) {
 }
 
 }  // namespace
-}  // namespace warden::ngram
+}  // namespace warden::lm::detail

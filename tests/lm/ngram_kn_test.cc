@@ -12,10 +12,11 @@
 #include <set>
 #include <vector>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_testing.h"
-#include "warden/ngram.h"
+#include "warden/lm/ngram.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 using Gram = std::vector<TokenId>;
@@ -120,7 +121,7 @@ class ReferenceKn {
 //     n2=1: Y = 3/5, D1 = 3/5, D2 falls back to 1. Total 5, left mass
 //     3 * 0.6 + 1 = 2.8, so gamma = 0.56, spread over 257 tokens.
 TEST(NgramKn, HandComputedBigram) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   const TokenId eos = tok.eos();
   const TokenId a = 'a', b = 'b', c = 'c', z = 'z';
   const std::vector<std::vector<TokenId>> docs = {{a, b, a, b, c}};
@@ -151,7 +152,7 @@ TEST(NgramKn, HandComputedBigram) {
 void CompareWithReference(int order, int prune_above, uint64_t seed, bool wide = false) {
   SCOPED_TRACE("order " + std::to_string(order) + " prune " + std::to_string(prune_above) +
                " seed " + std::to_string(seed));
-  const BpeTokenizer tok = wide ? testing::WideTokenizer() : testing::ByteTokenizer();
+  const text::BpeTokenizer tok = wide ? testing::WideTokenizer() : testing::ByteTokenizer();
   std::mt19937_64 rng(seed);
   const TokenId base = wide ? 510 : 'a';  // wide: ids on both sides of 512
   const auto docs = testing::RandomDocs(rng, 12, 40, 6, base);
@@ -207,4 +208,4 @@ TEST(NgramKn, MatchesBruteForceReferenceWith128BitKeys) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::lm

@@ -13,12 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_testing.h"
-#include "warden/io.h"
-#include "warden/lm.h"
-#include "warden/ngram.h"
+#include "warden/core/io.h"
+#include "warden/lm/lm.h"
+#include "warden/lm/ngram.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 std::vector<TokenId> RandomContext(std::mt19937_64& rng,
@@ -43,7 +44,7 @@ class NgramModelTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(NgramModelTest, DistributionSumsToOneAndMatchesReference) {
   const int order = GetParam();
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   std::mt19937_64 rng(100 + order);
   const auto docs = testing::RandomDocs(rng, 60, 200, 12);
   for (int prune : {0, 1}) {
@@ -72,7 +73,7 @@ TEST_P(NgramModelTest, DistributionSumsToOneAndMatchesReference) {
 INSTANTIATE_TEST_SUITE_P(NgramOrders, NgramModelTest, ::testing::Values(1, 2, 3, 4, 6, 8));
 
 TEST(NgramModel, TrainingIsDeterministicAcrossThreadCounts) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   std::mt19937_64 rng(5);
   const auto docs = testing::RandomDocs(rng, 50, 100, 10);
   NgramTrainOptions opts;
@@ -86,7 +87,7 @@ TEST(NgramModel, TrainingIsDeterministicAcrossThreadCounts) {
 }
 
 TEST(NgramModel, SaveLoadRoundTrip) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   std::mt19937_64 rng(6);
   const auto docs = testing::RandomDocs(rng, 40, 100, 10);
   NgramTrainOptions opts;
@@ -96,7 +97,7 @@ TEST(NgramModel, SaveLoadRoundTrip) {
                                .string();
   NgramStats stats;
   ASSERT_TRUE(NgramModel::Train(tok, docs, opts, path, &stats).ok());
-  auto bytes = ReadFile(path);
+  auto bytes = core::ReadFile(path);
   ASSERT_TRUE(bytes.ok());
   auto loaded = NgramModel::Load(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
@@ -122,7 +123,7 @@ TEST(NgramModel, SaveLoadRoundTrip) {
 }
 
 TEST(NgramModel, QueriesWithOddIds) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   std::mt19937_64 rng(7);
   const auto docs = testing::RandomDocs(rng, 20, 50, 5);
   NgramTrainOptions opts;
@@ -141,7 +142,7 @@ TEST(NgramModel, QueriesWithOddIds) {
 }
 
 TEST(NgramModel, SessionLogitsAreLogDistribution) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   std::mt19937_64 rng(8);
   const auto docs = testing::RandomDocs(rng, 20, 80, 6);
   NgramTrainOptions opts;
@@ -179,7 +180,7 @@ TEST(NgramModel, SessionLogitsAreLogDistribution) {
 class Wrapped final : public LanguageModel {
  public:
   explicit Wrapped(const NgramModel& m) : m_(m) {}
-  const Tokenizer& tokenizer() const override { return m_.tokenizer(); }
+  const text::Tokenizer& tokenizer() const override { return m_.tokenizer(); }
   int32_t vocab_size() const override { return m_.vocab_size(); }
   Result<std::unique_ptr<LmSession>> NewSession() const override { return m_.NewSession(); }
   std::string description() const override { return "wrapped"; }
@@ -189,7 +190,7 @@ class Wrapped final : public LanguageModel {
 };
 
 TEST(NgramModel, ScoreTokensAndPerplexity) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   std::mt19937_64 rng(9);
   const auto docs = testing::RandomDocs(rng, 50, 300, 20);
   NgramTrainOptions opts;
@@ -225,7 +226,7 @@ TEST(NgramModel, ScoreTokensAndPerplexity) {
 }
 
 TEST(NgramModel, RejectsBadTrainingInput) {
-  const BpeTokenizer tok = testing::ByteTokenizer();
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
   const std::vector<std::vector<TokenId>> docs = {{'a', 'b'}};
   NgramTrainOptions opts;
   for (int order : {0, 9, -1}) {
@@ -251,4 +252,4 @@ TEST(NgramModel, RejectsBadTrainingInput) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::lm

@@ -9,26 +9,26 @@
 #include <string>
 #include <vector>
 
-#include "warden/ngram.h"
-#include "warden/tokenizer.h"
+#include "warden/lm/ngram.h"
+#include "warden/text/bpe_tokenizer.h"
 
-namespace warden::testing {
+namespace warden::lm::testing {
 
 // A byte-level tokenizer without merges: vocabulary 257 (bytes + <eos>),
 // which makes token ids 9 bits wide, so order 8 exercises the 128-bit keys.
-inline BpeTokenizer ByteTokenizer() {
-  BpeTokenizer::TrainOptions o;
+inline text::BpeTokenizer ByteTokenizer() {
+  text::BpeTokenizer::TrainOptions o;
   o.vocab_size = 257;
   o.threads = 1;
   std::vector<std::string> texts = {"a"};
-  auto t = BpeTokenizer::Train(texts, o);
+  auto t = text::BpeTokenizer::Train(texts, o);
   EXPECT_TRUE(t.ok()) << t.status().ToString();
   return std::move(t).value();
 }
 
 // A tokenizer with more than 512 ids (10-bit ids), so that order 8 needs
 // 16-byte context keys.
-inline BpeTokenizer WideTokenizer() {
+inline text::BpeTokenizer WideTokenizer() {
   std::vector<std::string> texts;
   std::mt19937_64 rng(42);
   for (int i = 0; i < 400; ++i) {
@@ -36,10 +36,10 @@ inline BpeTokenizer WideTokenizer() {
     for (int c = 0; c < 6; ++c) word.push_back(static_cast<char>('a' + rng() % 26));
     texts.push_back(word + " " + word + " " + word);
   }
-  BpeTokenizer::TrainOptions o;
+  text::BpeTokenizer::TrainOptions o;
   o.vocab_size = 600;
   o.threads = 1;
-  auto t = BpeTokenizer::Train(texts, o);
+  auto t = text::BpeTokenizer::Train(texts, o);
   EXPECT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_GT(t->vocab_size(), 512);
   return std::move(t).value();
@@ -69,7 +69,7 @@ inline std::vector<std::vector<TokenId>> RandomDocs(std::mt19937_64& rng, int do
   return out;
 }
 
-inline std::unique_ptr<NgramModel> TrainModel(const BpeTokenizer& tok,
+inline std::unique_ptr<lm::NgramModel> TrainModel(const text::BpeTokenizer& tok,
                                               const std::vector<std::vector<TokenId>>& docs,
                                               const NgramTrainOptions& opts) {
   auto bytes = NgramModel::TrainToBytes(tok, docs, opts);
@@ -81,6 +81,6 @@ inline std::unique_ptr<NgramModel> TrainModel(const BpeTokenizer& tok,
   return std::move(model).value();
 }
 
-}  // namespace warden::testing
+}  // namespace warden::lm::testing
 
 #endif  // WARDEN_TESTS_LM_NGRAM_TESTING_H_

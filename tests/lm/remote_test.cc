@@ -1,7 +1,7 @@
 // The OpenAI-compatible client against an in-process mock server on
 // 127.0.0.1 (ephemeral port): plain and streamed answers, retries after
 // 503/connection errors, no retry after 400, read timeout, malformed answers.
-#include "warden/remote.h"
+#include "warden/lm/remote.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -13,7 +13,7 @@
 
 #include "lm/remote_protocol.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 // httplib server on a background thread, stopped on destruction.
@@ -112,7 +112,7 @@ TEST(RemoteTest, ChatUnderAPathPrefix) {
   server.Start();
   RemoteModel m = Model(Options(server.url() + "/proxy/v1/"));
   EXPECT_FALSE(m.has_api_key());
-  const std::vector<ChatMessage> msgs = {{"system", "Be brief."}, {"user", "Hello"}};
+  const std::vector<text::ChatMessage> msgs = {{"system", "Be brief."}, {"user", "Hello"}};
   auto r = m.Chat(msgs, {});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->text, "Hi!");
@@ -141,7 +141,7 @@ TEST(RemoteTest, StreamedChatDeliversDeltasInOrder) {
   server.Start();
   RemoteModel m = Model(Options(server.url()));
   std::vector<std::string> deltas;
-  const std::vector<ChatMessage> msgs = {{"user", "Hi"}};
+  const std::vector<text::ChatMessage> msgs = {{"user", "Hi"}};
   auto r = m.Chat(msgs, {}, [&](std::string_view d) {
     deltas.emplace_back(d);
     return true;
@@ -271,7 +271,7 @@ TEST(RemoteTest, BadJsonFromServerIsCorruption) {
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   EXPECT_NE(r.status().message().find("not JSON: <html>gateway</html>"), std::string::npos)
       << r.status().message();
-  const std::vector<ChatMessage> msgs = {{"user", "Hi"}};
+  const std::vector<text::ChatMessage> msgs = {{"user", "Hi"}};
   EXPECT_EQ(m.Chat(msgs, {}).status().code(), StatusCode::kCorruption);
 }
 
@@ -311,7 +311,7 @@ TEST(RemoteTest, LogitsFeaturesSayTheyNeedALocalModel) {
 }
 
 TEST(RemoteSseTest, ParsesFieldsCommentsAndMultiLineData) {
-  remote::SseParser p;
+  detail::SseParser p;
   std::vector<std::string> got;
   auto on = [&](std::string_view d) {
     got.emplace_back(d);
@@ -321,19 +321,19 @@ TEST(RemoteSseTest, ParsesFieldsCommentsAndMultiLineData) {
   EXPECT_EQ(got, (std::vector<std::string>{"a\nb"}));
   ASSERT_TRUE(p.Finish(on).ok());
   EXPECT_EQ(got, (std::vector<std::string>{"a\nb", "tail"}));
-  remote::SseParser q;
+  detail::SseParser q;
   ASSERT_TRUE(q.Feed("data: [DONE]\n\ndata: late\n\n", on).ok());
   EXPECT_TRUE(q.done());
   EXPECT_EQ(got.size(), 2u);
 }
 
 TEST(RemoteSseTest, ServerErrorMessageForms) {
-  EXPECT_EQ(remote::ServerErrorMessage(R"({"error":{"message":"bad\nkey"}})"), "bad key");
-  EXPECT_EQ(remote::ServerErrorMessage(R"({"error":"nope"})"), "nope");
-  EXPECT_EQ(remote::ServerErrorMessage("plain"), "plain");
-  EXPECT_EQ(remote::ServerErrorMessage(""), "(empty body)");
-  EXPECT_EQ(remote::ServerErrorMessage(std::string(1000, 'x')).size(), 303u);  // 300 + "..."
+  EXPECT_EQ(detail::ServerErrorMessage(R"({"error":{"message":"bad\nkey"}})"), "bad key");
+  EXPECT_EQ(detail::ServerErrorMessage(R"({"error":"nope"})"), "nope");
+  EXPECT_EQ(detail::ServerErrorMessage("plain"), "plain");
+  EXPECT_EQ(detail::ServerErrorMessage(""), "(empty body)");
+  EXPECT_EQ(detail::ServerErrorMessage(std::string(1000, 'x')).size(), 303u);  // 300 + "..."
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::lm

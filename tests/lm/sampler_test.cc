@@ -1,4 +1,4 @@
-#include "warden/sampler.h"
+#include "warden/lm/sampler.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -161,4 +161,4 @@ TEST(CandidateArrayTest, SoftmaxSumsToOneAndHandlesInfinities) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::lm

@@ -4,30 +4,30 @@
 #include <string>
 #include <vector>
 
-#include "warden/io.h"
-#include "warden/train.h"
+#include "warden/core/io.h"
+#include "warden/lm/train.h"
 
-namespace warden {
+namespace warden::lm {
 namespace {
 
 TEST(ReadTrainingTextsTest, ReadsFilesInOrderAndReportsBadOnes) {
   const std::string dir = "/tmp/warden_train_inputs_" + std::to_string(::getpid());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/a.txt", "first doc\nline two\n\n\nsecond doc\n").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/a.txt", "first doc\nline two\n\n\nsecond doc\n").ok());
   ASSERT_TRUE(
-      WriteFileAtomic(dir + "/b.jsonl.zst", "{\"text\":\"third\"}\n\n{\"text\":\"4th\"}\n").ok());
+      core::WriteFileAtomic(dir + "/b.jsonl.zst", "{\"text\":\"third\"}\n\n{\"text\":\"4th\"}\n").ok());
   const std::vector<std::string> inputs = {dir + "/a.txt", dir + "/b.jsonl.zst"};
-  auto texts = ReadTrainingTexts(inputs, DefaultCorpusOptions{});
+  auto texts = ReadTrainingTexts(inputs, text::DefaultCorpusOptions{});
   ASSERT_TRUE(texts.ok()) << texts.status().ToString();
   EXPECT_EQ(*texts,
             (std::vector<std::string>{"first doc\nline two", "second doc", "third", "4th"}));
 
-  ASSERT_TRUE(WriteFileAtomic(dir + "/bad.jsonl", "{\"text\": 3}\n").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/bad.jsonl", "{\"text\": 3}\n").ok());
   const std::vector<std::string> bad = {dir + "/bad.jsonl"};
-  auto r = ReadTrainingTexts(bad, DefaultCorpusOptions{});
+  auto r = ReadTrainingTexts(bad, text::DefaultCorpusOptions{});
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("bad.jsonl:1"), std::string::npos);
 
-  DefaultCorpusOptions missing;
+  text::DefaultCorpusOptions missing;
   missing.fortunes_dir = dir + "/no-fortunes";
   const std::vector<std::string> def = {"default"};
   EXPECT_EQ(ReadTrainingTexts(def, missing).status().code(), StatusCode::kNotFound);
@@ -35,4 +35,4 @@ TEST(ReadTrainingTextsTest, ReadsFilesInOrderAndReportsBadOnes) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::lm

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <random>
 
-#include "warden/provenance_eval.h"
-#include "warden/train.h"
+#include "eval/provenance/provenance_eval.h"
+#include "warden/lm/train.h"
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 TEST(ProvenanceBlockingTest, ProcessorKeepsProtectedNgramsOut) {
@@ -29,20 +29,20 @@ TEST(ProvenanceBlockingTest, ProcessorKeepsProtectedNgramsOut) {
     for (int w = 0; w < 15; ++w) s += words[rng() % words.size()] + " ";
     train.push_back(s);
   }
-  ModelTrainOptions mo;
+  lm::ModelTrainOptions mo;
   mo.order = 3;
   mo.vocab_size = 320;
   mo.threads = 1;
   mo.prune_singletons_above_order = 0;
   const std::string path = ::testing::TempDir() + "/prov_blocking.wlm";
   ASSERT_TRUE(TrainModel(train, mo, path).ok());
-  auto model = NgramModel::Load(path);
+  auto model = lm::NgramModel::Load(path);
   ASSERT_TRUE(model.ok());
-  BlockingOptions bo;
+  eval::BlockingOptions bo;
   bo.n = 4;
   bo.max_tokens = 40;
   bo.prompt_words = 2;
-  auto res = RunBlockingExperiment(**model, protected_texts, bo);
+  auto res = eval::RunBlockingExperiment(**model, protected_texts, bo);
   ASSERT_TRUE(res.ok()) << res.status().ToString();
   EXPECT_GT(res->off.protected_ngrams, 0u);  // the model does copy
   EXPECT_EQ(res->on.protected_ngrams, 0u);   // and the processor stops it
@@ -52,4 +52,4 @@ TEST(ProvenanceBlockingTest, ProcessorKeepsProtectedNgramsOut) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::provenance

@@ -2,9 +2,9 @@
 // renamed identifiers is caught and traced), policies, templates.
 #include <gtest/gtest.h>
 
-#include "warden/provenance.h"
+#include "warden/provenance/check.h"
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 constexpr const char* kProtectedJava = R"(
@@ -171,4 +171,4 @@ TEST(ProvenanceCheckTest, BadPolicyIsRejected) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::provenance

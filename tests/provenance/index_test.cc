@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <random>
 
-#include "warden/hash.h"
-#include "warden/index.h"
-#include "warden/io.h"
+#include "warden/core/hash.h"
+#include "warden/provenance/index.h"
+#include "warden/core/io.h"
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 std::vector<ProvenanceToken> Text(std::string_view s) {
@@ -104,14 +104,14 @@ TEST(ProvenanceIndexTest, BadInputIsReportedNotDropped) {
 TEST(ProvenanceIndexTest, ReadInputsHandlesBinaryJsonlAndBadUtf8) {
   const std::string dir = ::testing::TempDir() + "/prov_inputs";
   std::filesystem::remove_all(dir);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/a.txt", "plain text").ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/b.bin", std::string("\x7f"
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/a.txt", "plain text").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/b.bin", std::string("\x7f"
                                                           "ELF\0\0",
                                                           6))
                   .ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/c.java", "class A { int x; }").ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/d.txt", "bad \xff byte").ok());
-  ASSERT_TRUE(WriteFileAtomic(
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/c.java", "class A { int x; }").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/d.txt", "bad \xff byte").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(
                   dir + "/e.jsonl",
                   "{\"id\":\"j1\",\"text\":\"hello\"}\n{\"id\":2,\"text\":\"x\",\"lang\":\"py\"}\n")
                   .ok());
@@ -125,7 +125,7 @@ TEST(ProvenanceIndexTest, ReadInputsHandlesBinaryJsonlAndBadUtf8) {
   EXPECT_TRUE((*docs)[2].repaired_utf8);
   EXPECT_EQ((*docs)[3].id, "j1");
   EXPECT_EQ((*docs)[4].language, CodeLanguage::kPython);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/f.jsonl", "{\"id\":1}\n").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/f.jsonl", "{\"id\":1}\n").ok());
   auto bad = ReadIndexInputs(paths, &report);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("f.jsonl:1"), std::string::npos);
@@ -144,7 +144,7 @@ TEST(ProvenanceIndexTest, DirectoryBuildsAddShardsAndOpen) {
     EXPECT_EQ(rep->shards[0], round == 0 ? "shard-0000.widx" : "shard-0001.widx");
   }
   // A leftover temporary file (a build that died) is not a shard.
-  ASSERT_TRUE(WriteFileAtomic(dir + "/shard-0002.widx.tmp", "partial").ok());
+  ASSERT_TRUE(core::WriteFileAtomic(dir + "/shard-0002.widx.tmp", "partial").ok());
   auto index = ProvenanceIndex::Open(dir);
   ASSERT_TRUE(index.ok()) << index.status().ToString();
   EXPECT_EQ((*index)->stats().shards, 2u);
@@ -170,9 +170,9 @@ TEST(ProvenanceIndexTest, DamagedForeignAndOtherVersionFilesAreRefused) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::provenance
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 // Recomputes the checksums the loader verifies (as docs/provenance-format.md
@@ -189,10 +189,10 @@ std::string Reseal(std::string b) {
     std::memcpy(&offset, b.data() + at + 8, 8);
     std::memcpy(&len, b.data() + at + 16, 8);
     if (offset > b.size() || len > b.size() - offset) continue;
-    const uint64_t sum = Hash64(std::string_view(b).substr(offset, len));
+    const uint64_t sum = core::Hash64(std::string_view(b).substr(offset, len));
     std::memcpy(b.data() + at + 24, &sum, 8);
   }
-  const uint64_t table = Hash64(std::string_view(b).substr(32, count * 32));
+  const uint64_t table = core::Hash64(std::string_view(b).substr(32, count * 32));
   std::memcpy(b.data() + 24, &table, 8);
   return b;
 }
@@ -222,4 +222,4 @@ TEST(ProvenanceIndexTest, MutatedResealedShardsNeverCrash) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::provenance

@@ -6,10 +6,10 @@
 #include <random>
 #include <set>
 
-#include "warden/index_kernels.h"
-#include "warden/provenance_bloom.h"
+#include "warden/provenance/kernels.h"
+#include "warden/provenance/bloom.h"
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 TEST(IndexKernelsTest, PackedArrayRoundTrips) {
@@ -140,9 +140,9 @@ TEST(IndexKernelsTest, ProcessorRefusesExactlyTheBloomHits) {
   const std::vector<TokenId> protected_text = {5, 6, 7, 5, 6, 9};
   bloom->InsertAll(protected_text);
   ProtectedNgramProcessor proc({&*bloom}, /*eos=*/0);
-  std::vector<TokenCandidate> cands;
+  std::vector<lm::TokenCandidate> cands;
   for (TokenId id = 0; id < 64; ++id) cands.push_back({id, 1.0f, 0.0f});
-  CandidateArray arr{cands.data(), cands.size()};
+  lm::CandidateArray arr{cands.data(), cands.size()};
   const std::vector<TokenId> history = {1, 5, 6};
   proc.Apply(history, &arr);
   for (const auto& c : cands) {
@@ -156,19 +156,19 @@ TEST(IndexKernelsTest, ProcessorRefusesExactlyTheBloomHits) {
 
   // Candidates in another order (the processor's slow path) get the same
   // refusals.
-  std::vector<TokenCandidate> shuffled;
+  std::vector<lm::TokenCandidate> shuffled;
   for (TokenId id = 63; id >= 0; --id) shuffled.push_back({id, 1.0f, 0.0f});
   std::swap(shuffled[0], shuffled[5]);
-  CandidateArray arr2{shuffled.data(), shuffled.size()};
+  lm::CandidateArray arr2{shuffled.data(), shuffled.size()};
   proc.Apply(history, &arr2);
   for (const auto& c : shuffled) {
     EXPECT_EQ(std::isinf(c.logit), std::isinf(cands[static_cast<size_t>(c.id)].logit)) << c.id;
   }
   // Ids in order at both ends but not in the middle.
-  std::vector<TokenCandidate> middle = cands;
+  std::vector<lm::TokenCandidate> middle = cands;
   for (auto& c : middle) c.logit = 1.0f;
   std::swap(middle[7], middle[30]);
-  CandidateArray arr3{middle.data(), middle.size()};
+  lm::CandidateArray arr3{middle.data(), middle.size()};
   proc.Apply(history, &arr3);
   for (const auto& c : middle) {
     EXPECT_EQ(std::isinf(c.logit), std::isinf(cands[static_cast<size_t>(c.id)].logit)) << c.id;
@@ -201,4 +201,4 @@ TEST(IndexKernelsTest, GroupMasksMatchSingleLookups) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::provenance

@@ -1,9 +1,9 @@
 // Provenance token streams: what normalization hides and what it keeps.
 #include <gtest/gtest.h>
 
-#include "warden/provenance_tokens.h"
+#include "warden/provenance/tokens.h"
 
-namespace warden {
+namespace warden::provenance {
 namespace {
 
 std::vector<std::string> Keys(std::string_view text, TokenizeOptions o = {}) {
@@ -97,4 +97,4 @@ TEST(ProvenanceTokensTest, LanguageFromPath) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::provenance

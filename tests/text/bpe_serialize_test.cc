@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "text/text_test_util.h"
-#include "warden/hash.h"
-#include "warden/tokenizer.h"
+#include "warden/core/hash.h"
+#include "warden/text/bpe_tokenizer.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 const BpeTokenizer& Tok() {
@@ -18,7 +18,7 @@ const BpeTokenizer& Tok() {
     opts.vocab_size = 400;
     opts.threads = 1;
     auto t =
-        BpeTokenizer::Train(std::vector<std::string>{warden::testing::EnglishText(20000)}, opts);
+        BpeTokenizer::Train(std::vector<std::string>{testing::EnglishText(20000)}, opts);
     EXPECT_TRUE(t.ok());
     return new BpeTokenizer(std::move(t).value());
   }();
@@ -31,7 +31,7 @@ void PutU32(std::string* s, size_t at, uint32_t v) {
 
 // Rewrites the trailing checksum so that a test reaches the checks behind it.
 void Reseal(std::string* blob) {
-  const uint64_t h = Hash64(std::string_view(*blob).substr(0, blob->size() - 8));
+  const uint64_t h = core::Hash64(std::string_view(*blob).substr(0, blob->size() - 8));
   for (int i = 0; i < 8; ++i)
     (*blob)[blob->size() - 8 + i] = static_cast<char>((h >> (8 * i)) & 0xFF);
 }
@@ -52,7 +52,7 @@ TEST(BpeSerializeTest, RoundTrip) {
   EXPECT_EQ(back->vocab_size(), Tok().vocab_size());
   EXPECT_EQ(back->fingerprint(), Tok().fingerprint());
   EXPECT_EQ(back->Serialize(), blob);
-  const std::string text = warden::testing::EnglishText(3000, 8);
+  const std::string text = testing::EnglishText(3000, 8);
   std::vector<TokenId> a, b;
   ASSERT_TRUE(Tok().Encode(text, &a).ok());
   ASSERT_TRUE(back->Encode(text, &b).ok());
@@ -181,4 +181,4 @@ TEST(BpeSerializeTest, RandomBlobsNeverCrash) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::text

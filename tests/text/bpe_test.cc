@@ -9,9 +9,9 @@
 
 #include "text/pretokenize.h"
 #include "text/text_test_util.h"
-#include "warden/tokenizer.h"
+#include "warden/text/bpe_tokenizer.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 using Pair = std::pair<TokenId, TokenId>;
@@ -27,7 +27,7 @@ BpeTokenizer TrainOn(const std::vector<std::string>& texts, int32_t vocab, int32
 
 const BpeTokenizer& EnglishTokenizer() {
   static const BpeTokenizer* tok =
-      new BpeTokenizer(TrainOn({warden::testing::EnglishText(60000)}, 500));
+      new BpeTokenizer(TrainOn({testing::EnglishText(60000)}, 500));
   return *tok;
 }
 
@@ -136,7 +136,7 @@ TEST(BpeTest, VocabularyLayout) {
 
 TEST(BpeTest, CompressesEnglish) {
   const BpeTokenizer& tok = EnglishTokenizer();
-  const std::string text = warden::testing::EnglishText(5000, 99);
+  const std::string text = testing::EnglishText(5000, 99);
   std::vector<TokenId> ids;
   ASSERT_TRUE(tok.Encode(text, &ids).ok());
   EXPECT_LT(ids.size() * 2, text.size()) << "fewer than 2 bytes per token";
@@ -153,10 +153,10 @@ TEST(BpeTest, EncodeMatchesReference) {
   for (int iter = 0; iter < 300; ++iter) {
     std::string s;
     if (iter % 3 == 0) {
-      s = warden::testing::RandomUtf8(rng, rng() % 80);
+      s = testing::RandomUtf8(rng, rng() % 80);
     } else {
       // Perturbed English: random slices of the sample with random edits.
-      const std::string_view src = warden::testing::kEnglishSample;
+      const std::string_view src = testing::kEnglishSample;
       const size_t a = rng() % src.size();
       s = std::string(src.substr(a, rng() % 200));
       for (int k = 0; k < 3 && !s.empty(); ++k) s[rng() % s.size()] = "aeiou .,\n"[rng() % 9];
@@ -173,7 +173,7 @@ TEST(BpeTest, RoundTripsRandomUtf8) {
   const BpeTokenizer& tok = EnglishTokenizer();
   std::mt19937 rng(23);
   for (int iter = 0; iter < 500; ++iter) {
-    const std::string s = warden::testing::RandomUtf8(rng, rng() % 300);
+    const std::string s = testing::RandomUtf8(rng, rng() % 300);
     std::vector<TokenId> ids;
     ASSERT_TRUE(tok.Encode(s, &ids).ok());
     ASSERT_EQ(tok.Decode(ids), s);
@@ -235,7 +235,7 @@ TEST(BpeTest, TrainingMatchesReferenceTrainer) {
 
 TEST(BpeTest, TrainingIsDeterministicAcrossThreadCounts) {
   std::vector<std::string> texts;
-  for (uint32_t d = 0; d < 8; ++d) texts.push_back(warden::testing::EnglishText(8000, d));
+  for (uint32_t d = 0; d < 8; ++d) texts.push_back(testing::EnglishText(8000, d));
   const BpeTokenizer a = TrainOn(texts, 600, 1);
   const BpeTokenizer b = TrainOn(texts, 600, 4);
   const BpeTokenizer c = TrainOn(texts, 600, 1);
@@ -277,7 +277,7 @@ TEST(BpeTest, TrainRejectsBadOptionsAndInput) {
 TEST(BpeTest, LargeTextIsSlicedWithoutChangingCounts) {
   // A text over 1 MiB is cut into slices for parallel counting; the merges
   // must equal those of the reference, which pre-tokenizes it in one go.
-  const std::string big = warden::testing::EnglishText(1500000, 5);
+  const std::string big = testing::EnglishText(1500000, 5);
   const std::vector<std::string> texts = {big};
   const BpeTokenizer tok = TrainOn(texts, 400, 2);
   EXPECT_EQ(MergesOf(tok), ReferenceTrain(texts, 400, 2));
@@ -285,7 +285,7 @@ TEST(BpeTest, LargeTextIsSlicedWithoutChangingCounts) {
 
 TEST(BpeTest, ConcurrentEncodeIsSafe) {
   const BpeTokenizer& tok = EnglishTokenizer();
-  const std::string text = warden::testing::EnglishText(20000, 3);
+  const std::string text = testing::EnglishText(20000, 3);
   std::vector<TokenId> expected;
   ASSERT_TRUE(tok.Encode(text, &expected).ok());
   std::vector<std::thread> threads;
@@ -301,4 +301,4 @@ TEST(BpeTest, ConcurrentEncodeIsSafe) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::text

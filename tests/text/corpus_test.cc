@@ -1,4 +1,4 @@
-#include "warden/corpus.h"
+#include "warden/text/corpus.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,10 +7,10 @@
 
 #include <string>
 
-#include "warden/io.h"
-#include "warden/normalize.h"
+#include "warden/core/io.h"
+#include "warden/text/utf8.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 class CorpusTest : public ::testing::Test {
@@ -21,18 +21,18 @@ class CorpusTest : public ::testing::Test {
     ::mkdir((dir_ + "/fortunes").c_str(), 0755);
     ::mkdir((dir_ + "/wordnet").c_str(), 0755);
     // Two fortunes, one with a stray Windows-1252 apostrophe (0x92); art is skipped.
-    ASSERT_TRUE(WriteFileAtomic(dir_ + "/fortunes/wisdom.u8",
+    ASSERT_TRUE(core::WriteFileAtomic(dir_ + "/fortunes/wisdom.u8",
                                 "Look before you leap, they say.\n%\nThe market\x92s drop was far "
                                 "from over.\n%\nok\n%\n")
                     .ok());
     ASSERT_TRUE(
-        WriteFileAtomic(dir_ + "/fortunes/art.u8", "  /\\_/\\  a cat picture here\n%\n").ok());
+        core::WriteFileAtomic(dir_ + "/fortunes/art.u8", "  /\\_/\\  a cat picture here\n%\n").ok());
     const std::string noun =
         "  1 This software and database is being provided to you | licence\n"
         "00001740 03 n 01 entity 0 003 ~ 00001930 n 0000 | that which is perceived to have its "
         "own distinct existence  \n";
     for (const char* f : {"data.noun", "data.verb", "data.adj", "data.adv"}) {
-      ASSERT_TRUE(WriteFileAtomic(dir_ + "/wordnet/" + f, noun).ok());
+      ASSERT_TRUE(core::WriteFileAtomic(dir_ + "/wordnet/" + f, noun).ok());
     }
     const std::string gcide =
         "Abdicator \\Ab\"di*ca`tor\\, n. [L.\n   abdicator.]\n   One who abdicates a throne or "
@@ -109,4 +109,4 @@ TEST(IsHeldOutTest, FractionIsRespected) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::text

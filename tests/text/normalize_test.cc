@@ -1,4 +1,5 @@
-#include "warden/normalize.h"
+#include "warden/text/normalize.h"
+#include "warden/text/utf8.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +9,7 @@
 
 #include "text/text_test_util.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 Normalizer Make(NormalizeOptions opts = {}) {
@@ -39,7 +40,7 @@ TEST(NormalizeTest, AsciiIsUntouched) {
                              "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"}) {
     EXPECT_EQ(Norm(n, s), s);
   }
-  EXPECT_EQ(Norm(n, warden::testing::kEnglishSample), warden::testing::kEnglishSample);
+  EXPECT_EQ(Norm(n, testing::kEnglishSample), testing::kEnglishSample);
 }
 
 TEST(NormalizeTest, Nfkc) {
@@ -142,7 +143,7 @@ TEST(NormalizeTest, RandomTextIsValidAndIdempotent) {
   const Normalizer n = Make();
   std::mt19937 rng(11);
   for (int iter = 0; iter < 500; ++iter) {
-    const std::string s = warden::testing::RandomUtf8(rng, rng() % 50);
+    const std::string s = testing::RandomUtf8(rng, rng() % 50);
     auto once = n.Normalize(s);
     ASSERT_TRUE(once.ok()) << once.status().ToString();
     EXPECT_EQ(FindInvalidUtf8(*once), std::string_view::npos);
@@ -162,8 +163,8 @@ TEST(NormalizeTest, SegmentedLongTextEqualsLineByLine) {
     for (int line = 0; line < 400; ++line) {
       std::string l =
           rng() % 4 == 0
-              ? warden::testing::RandomUtf8(rng, rng() % 40)
-              : std::string(warden::testing::kEnglishSample.substr(rng() % 500, rng() % 80));
+              ? testing::RandomUtf8(rng, rng() % 40)
+              : std::string(testing::kEnglishSample.substr(rng() % 500, rng() % 80));
       std::erase(l, '\n');
       if (rng() % 8 == 0) l = "\xCC\x81" + l;  // line starting with a combining mark
       l += '\n';
@@ -189,4 +190,4 @@ TEST(NormalizeTest, SharedAcrossThreads) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::text

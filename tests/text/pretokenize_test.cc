@@ -69,7 +69,7 @@ TEST(PreTokenizeTest, RandomInputsPartitionTheText) {
   for (int iter = 0; iter < 3000; ++iter) {
     std::string s;
     if (iter % 2 == 0) {
-      s = warden::testing::RandomUtf8(rng, rng() % 60);
+      s = testing::RandomUtf8(rng, rng() % 60);
     } else {
       static constexpr char kAlphabet[] = " \n\r\t\v\fab9.,'\x80\xC3\xE2";
       for (size_t i = 0, n = rng() % 200; i < n; ++i)
@@ -88,7 +88,7 @@ TEST(PreTokenizeTest, RandomInputsPartitionTheText) {
 TEST(PreTokenizeTest, PiecesOfEnglishMatchTheirOwnPreTokenization) {
   // A piece pre-tokenized alone gives itself: what the encoder's whole-piece
   // cache relies on.
-  for (std::string_view p : PreTokenize(warden::testing::kEnglishSample)) {
+  for (std::string_view p : PreTokenize(testing::kEnglishSample)) {
     auto again = PreTokenize(p);
     ASSERT_EQ(again.size(), 1u) << p;
   }

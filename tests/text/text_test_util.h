@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace warden::testing {
+namespace warden::text::testing {
 
 // A few paragraphs of plain English, written for these tests.
 inline constexpr std::string_view kEnglishSample =
@@ -81,6 +81,6 @@ inline std::string RandomUtf8(std::mt19937& rng, size_t n) {
   return out;
 }
 
-}  // namespace warden::testing
+}  // namespace warden::text::testing
 
 #endif  // WARDEN_TESTS_TEXT_TEXT_TEST_UTIL_H_

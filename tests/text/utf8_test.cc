@@ -1,4 +1,4 @@
-#include "text/utf8.h"
+#include "warden/text/utf8.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,8 @@
 #include <string>
 
 #include "text/text_test_util.h"
-#include "warden/normalize.h"
 
-namespace warden {
+namespace warden::text {
 namespace {
 
 constexpr size_t npos = std::string_view::npos;
@@ -76,7 +75,7 @@ TEST(Utf8Test, FastMatchesReferenceOnRandomBytes) {
 TEST(Utf8Test, FastMatchesReferenceOnCorruptedValidText) {
   std::mt19937 rng(7);
   for (int iter = 0; iter < 3000; ++iter) {
-    std::string s = warden::testing::RandomUtf8(rng, rng() % 40);
+    std::string s = testing::RandomUtf8(rng, rng() % 40);
     EXPECT_EQ(FindInvalidUtf8(s), npos);
     ASSERT_EQ(text::FindInvalidUtf8Reference(s), npos);
     if (!s.empty() && rng() % 2 == 0) s[rng() % s.size()] = static_cast<char>(rng() % 256);
@@ -117,4 +116,4 @@ TEST(Utf8Test, RepairAlwaysYieldsValidUtf8) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::text

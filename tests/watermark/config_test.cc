@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "warden/watermark.h"
+#include "warden/watermark/watermark.h"
 
-namespace warden {
+namespace warden::watermark {
 namespace {
 
 WatermarkConfig ValidConfig() {
@@ -214,9 +214,9 @@ TEST(WatermarkSpecTest, CheckCompatibleNamesEveryDifferingField) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::watermark
 
-namespace warden {
+namespace warden::watermark {
 namespace {
 
 TEST(WatermarkKeyTest, GenerateMakesDistinctHexKeys) {
@@ -230,4 +230,4 @@ TEST(WatermarkKeyTest, GenerateMakesDistinctHexKeys) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::watermark

@@ -1,7 +1,7 @@
 // Detection: watermarked text is found, unwatermarked text gives p-values
 // with the promised false-positive rate, repeats are ignored, windows find
 // planted spans, and certificates carry what they must.
-#include "warden/watermark_detect.h"
+#include "warden/watermark/detect.h"
 
 #include <gtest/gtest.h>
 
@@ -12,10 +12,10 @@
 #include <unordered_set>
 #include <vector>
 
-#include "warden/watermark.h"
+#include "warden/watermark/watermark.h"
 #include "watermark/green.h"
 
-namespace warden {
+namespace warden::watermark {
 namespace {
 
 const WatermarkKey kKey{"detector-test-key-0123456789"};
@@ -54,10 +54,10 @@ void Generate(const WatermarkConfig& config, size_t n, std::mt19937* rng,
   auto made = MakeWatermarkProcessor(config, kKey);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   std::normal_distribution<float> logit(0, 2);
-  std::vector<TokenCandidate> cand(kVocab);
+  std::vector<lm::TokenCandidate> cand(kVocab);
   for (size_t step = 0; step < n; ++step) {
     for (TokenId t = 0; t < kVocab; ++t) cand[static_cast<size_t>(t)] = {t, logit(*rng), 0};
-    CandidateArray arr{cand.data(), cand.size(), -1, false};
+    lm::CandidateArray arr{cand.data(), cand.size(), -1, false};
     made->processor->Apply(*history, &arr);
     if (arr.selected < 0) {
       arr.Softmax();
@@ -126,7 +126,7 @@ TEST(WatermarkDetectorTest, RandomTextHasCalibratedPValues) {
 // (MakeContext, TrialKey, IsGreen, GumbelBits) on texts with many repeats
 // and lengths around the block size.
 TEST(WatermarkDetectorTest, ScanEqualsReferenceDefinition) {
-  using watermark_internal::GreenFunction;
+  using detail::GreenFunction;
   std::mt19937 rng(81);
   for (const Case& c : kCases) {
     for (int32_t h : {1, 2, 5}) {
@@ -149,7 +149,7 @@ TEST(WatermarkDetectorTest, ScanEqualsReferenceDefinition) {
           for (size_t i = skip; i < len; ++i) {
             const auto ctx =
                 c.scheme == Scheme::kUnigram
-                    ? watermark_internal::Context{}
+                    ? detail::Context{}
                     : ref.MakeContext(std::span<const TokenId>(text).subspan(i - skip, skip));
             if (dedup && !seen.insert(ref.TrialKey(ctx, text[i])).second) {
               ASSERT_EQ(r.per_token[i], -1) << i;
@@ -338,4 +338,4 @@ TEST(WatermarkDetectorTest, OptionsValidate) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::watermark

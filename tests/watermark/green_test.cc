@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-namespace warden::watermark_internal {
+namespace warden::watermark::detail {
 namespace {
 
 WatermarkConfig Config(Scheme scheme, Seeding seeding, int32_t h, double gamma = 0.25) {
@@ -137,7 +137,7 @@ TEST(WatermarkGreenTest, FastMasksEqualScalarReference) {
     GreenFunction f(Config(v.scheme, v.seeding, v.h, 0.3), kKey);
     for (int trial = 0; trial < 60; ++trial) {
       const size_t n = trial < 40 ? static_cast<size_t>(trial) : 1000 + trial;
-      std::vector<TokenCandidate> cand(n);
+      std::vector<lm::TokenCandidate> cand(n);
       for (auto& c : cand) {
         c.id = trial % 2 ? static_cast<TokenId>(any_id(rng)) : small_id(rng);
         c.logit = 0;
@@ -169,7 +169,7 @@ TEST(WatermarkGreenTest, FastAddEqualsScalarReference) {
       if (table) f.PrecomputeTokenHashes(3000);
       for (int trial = 0; trial < 12; ++trial) {
         const size_t n = trial < 4 ? static_cast<size_t>(trial * 5) : 2000 + 37 * trial;
-        std::vector<TokenCandidate> cand(n);
+        std::vector<lm::TokenCandidate> cand(n);
         const TokenId first = trial % 3 == 2 ? 1500 : 0;  // runs past the 3000-id table
         for (size_t i = 0; i < n; ++i) {
           cand[i] = {first + static_cast<TokenId>(i), logit(rng), 0.25f};
@@ -179,7 +179,7 @@ TEST(WatermarkGreenTest, FastAddEqualsScalarReference) {
         std::vector<TokenId> ctx(static_cast<size_t>(v.h));
         for (auto& t : ctx) t = static_cast<TokenId>(rng() % 3000);
         const Context c = f.MakeContext(ctx);
-        std::vector<TokenCandidate> fast = cand, ref = cand;
+        std::vector<lm::TokenCandidate> fast = cand, ref = cand;
         f.AddToGreen(c, fast.data(), n, 1.75f);
         f.AddToGreenScalar(c, ref.data(), n, 1.75f);
         for (size_t i = 0; i < n; ++i) {
@@ -207,4 +207,4 @@ TEST(WatermarkGreenTest, UniformsStayInsideOpenInterval) {
 }
 
 }  // namespace
-}  // namespace warden::watermark_internal
+}  // namespace warden::watermark::detail

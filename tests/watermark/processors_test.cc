@@ -7,13 +7,13 @@
 #include <random>
 #include <vector>
 
-#include "warden/watermark.h"
+#include "warden/watermark/watermark.h"
 #include "watermark/green.h"
 
-namespace warden {
+namespace warden::watermark {
 namespace {
 
-using watermark_internal::GreenFunction;
+using detail::GreenFunction;
 
 const WatermarkKey kKey{"processor-test-key-0123456789"};
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
@@ -29,9 +29,9 @@ WatermarkConfig Config(Scheme scheme, Seeding seeding = Seeding::kLeftHash, int3
   return c;
 }
 
-std::vector<TokenCandidate> RandomLogits(size_t n, std::mt19937* rng, bool shuffle) {
+std::vector<lm::TokenCandidate> RandomLogits(size_t n, std::mt19937* rng, bool shuffle) {
   std::normal_distribution<float> logit(0, 3);
-  std::vector<TokenCandidate> v(n);
+  std::vector<lm::TokenCandidate> v(n);
   for (size_t i = 0; i < n; ++i) v[i] = {static_cast<TokenId>(i), logit(*rng), 0};
   if (shuffle) std::shuffle(v.begin(), v.end(), *rng);
   return v;
@@ -54,9 +54,9 @@ TEST(KgwProcessorTest, AddsDeltaExactlyToGreenOnly) {
     for (int trial = 0; trial < 20; ++trial) {
       const std::vector<TokenId> history{7, 99, 1234, 42, static_cast<TokenId>(trial)};
       const size_t n = trial == 0 ? 5000 : 1 + rng() % 700;
-      std::vector<TokenCandidate> before = RandomLogits(n, &rng, trial % 2 == 1);
-      std::vector<TokenCandidate> after = before;
-      CandidateArray arr{after.data(), after.size(), -1, false};
+      std::vector<lm::TokenCandidate> before = RandomLogits(n, &rng, trial % 2 == 1);
+      std::vector<lm::TokenCandidate> after = before;
+      lm::CandidateArray arr{after.data(), after.size(), -1, false};
       made->processor->Apply(history, &arr);
       ASSERT_EQ(arr.size, n);
       EXPECT_EQ(arr.selected, -1);
@@ -83,8 +83,8 @@ TEST(KgwProcessorTest, ShortHistoryLeavesLogitsAlone) {
   auto made = MakeWatermarkProcessor(Config(Scheme::kKgw, Seeding::kLeftHash, 3), kKey);
   ASSERT_TRUE(made.ok());
   std::mt19937 rng(2);
-  std::vector<TokenCandidate> before = RandomLogits(100, &rng, false), after = before;
-  CandidateArray arr{after.data(), after.size(), -1, false};
+  std::vector<lm::TokenCandidate> before = RandomLogits(100, &rng, false), after = before;
+  lm::CandidateArray arr{after.data(), after.size(), -1, false};
   const std::vector<TokenId> history{1, 2};
   made->processor->Apply(history, &arr);
   for (size_t i = 0; i < before.size(); ++i) EXPECT_EQ(after[i].logit, before[i].logit);
@@ -99,8 +99,8 @@ TEST(KgwProcessorTest, InfiniteDeltaKeepsOnlyGreen) {
   std::mt19937 rng(3);
   const std::vector<TokenId> history{3, 4};
   const auto ctx = ref.MakeContext(history);
-  std::vector<TokenCandidate> before = RandomLogits(1003, &rng, true), after = before;
-  CandidateArray arr{after.data(), after.size(), -1, false};
+  std::vector<lm::TokenCandidate> before = RandomLogits(1003, &rng, true), after = before;
+  lm::CandidateArray arr{after.data(), after.size(), -1, false};
   made->processor->Apply(history, &arr);
   size_t green = 0;
   for (size_t i = 0; i < before.size(); ++i) {
@@ -114,15 +114,15 @@ TEST(KgwProcessorTest, InfiniteDeltaKeepsOnlyGreen) {
   EXPECT_GT(green, 0u);
 
   // No green candidate that can be sampled: nothing changes.
-  std::vector<TokenCandidate> reds;
+  std::vector<lm::TokenCandidate> reds;
   for (TokenId t = 0; reds.size() < 10; ++t) {
     if (!ref.IsGreen(ctx, t)) reds.push_back({t, 1.0f, 0});
   }
   TokenId g = 0;
   while (!ref.IsGreen(ctx, g)) ++g;
   reds.push_back({g, kNegInf, 0});  // green, but already vetoed
-  std::vector<TokenCandidate> untouched = reds;
-  CandidateArray red_arr{reds.data(), reds.size(), -1, false};
+  std::vector<lm::TokenCandidate> untouched = reds;
+  lm::CandidateArray red_arr{reds.data(), reds.size(), -1, false};
   made->processor->Apply(history, &red_arr);
   for (size_t i = 0; i < reds.size(); ++i) EXPECT_EQ(reds[i].logit, untouched[i].logit);
 }
@@ -135,8 +135,8 @@ TEST(UnigramProcessorTest, OneFixedListWhateverTheContext) {
   std::mt19937 rng(4);
   for (int trial = 0; trial < 4; ++trial) {
     // Ids past the vocabulary (padded logits) are covered too.
-    std::vector<TokenCandidate> before = RandomLogits(5100, &rng, true), after = before;
-    CandidateArray arr{after.data(), after.size(), -1, false};
+    std::vector<lm::TokenCandidate> before = RandomLogits(5100, &rng, true), after = before;
+    lm::CandidateArray arr{after.data(), after.size(), -1, false};
     const std::vector<TokenId> history{static_cast<TokenId>(trial * 17)};
     made->processor->Apply(history, &arr);
     for (size_t i = 0; i < before.size(); ++i) {
@@ -157,17 +157,17 @@ TEST(GumbelSelectorTest, SelectsArgmaxOfFormula) {
     std::mt19937 rng(5);
     for (int trial = 0; trial < 50; ++trial) {
       // Full vocabularies too: most candidates are then pruned before the log.
-      std::vector<TokenCandidate> cand =
+      std::vector<lm::TokenCandidate> cand =
           RandomLogits(trial % 10 == 0 ? 5000 : 1 + rng() % 300, &rng, true);
       if (cand.size() > 3) cand[1].logit = kNegInf;  // p = 0: never chosen
-      std::vector<TokenCandidate> copy = cand;
+      std::vector<lm::TokenCandidate> copy = cand;
       const std::vector<TokenId> history{static_cast<TokenId>(rng() % 5000),
                                          static_cast<TokenId>(rng() % 5000)};
-      CandidateArray arr{cand.data(), cand.size(), -1, false};
+      lm::CandidateArray arr{cand.data(), cand.size(), -1, false};
       made->processor->Apply(history, &arr);
       ASSERT_GE(arr.selected, 0);
 
-      CandidateArray ref_arr{copy.data(), copy.size(), -1, false};
+      lm::CandidateArray ref_arr{copy.data(), copy.size(), -1, false};
       ref_arr.Softmax();
       const auto ctx = ref.MakeContext(history);
       int64_t best = -1;
@@ -197,9 +197,9 @@ TEST(GumbelSelectorTest, FollowsTheDistributionAcrossContexts) {
   int picked = 0;
   for (int t = 0; t < trials; ++t) {
     // logits giving p = 0.7, 0.2, 0.1
-    std::vector<TokenCandidate> cand{
+    std::vector<lm::TokenCandidate> cand{
         {0, std::log(0.7f), 0}, {1, std::log(0.2f), 0}, {2, std::log(0.1f), 0}};
-    CandidateArray arr{cand.data(), cand.size(), -1, false};
+    lm::CandidateArray arr{cand.data(), cand.size(), -1, false};
     const std::vector<TokenId> history{t};
     made->processor->Apply(history, &arr);
     picked += cand[static_cast<size_t>(arr.selected)].id == 0;
@@ -217,4 +217,4 @@ TEST(WatermarkProcessorTest, FactoryRejectsInvalidConfigs) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::watermark

@@ -1,12 +1,12 @@
 // Exact tail probabilities against slow references.
-#include "watermark/stats.h"
+#include "warden/watermark/stats.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
-namespace warden::watermark_internal {
+namespace warden::watermark::detail {
 namespace {
 
 // Both are logs of probabilities: compare with a tolerance relative to the
@@ -110,4 +110,4 @@ TEST(WatermarkStatsTest, ProbabilityFromLogClamps) {
 }
 
 }  // namespace
-}  // namespace warden::watermark_internal
+}  // namespace warden::watermark::detail

@@ -1,4 +1,4 @@
-#include "warden/text_detect.h"
+#include "warden/watermark/text_detect.h"
 
 #include <gtest/gtest.h>
 
@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "warden/tokenizer.h"
+#include "warden/text/bpe_tokenizer.h"
 
-namespace warden {
+namespace warden::watermark {
 namespace {
 
-BpeTokenizer TrainTokenizer() {
+text::BpeTokenizer TrainTokenizer() {
   std::vector<std::string> texts;
   std::mt19937 rng(1);
   const char* words[] = {"the", "cat", "sat", "on", "a", "mat", "and", "dog", "ran", "far"};
@@ -20,12 +20,12 @@ BpeTokenizer TrainTokenizer() {
     for (int w = 0; w < 30; ++w) t += std::string(w ? " " : "") + words[rng() % 10];
     texts.push_back(t);
   }
-  BpeTokenizer::TrainOptions o;
+  text::BpeTokenizer::TrainOptions o;
   o.vocab_size = 400;
-  return std::move(BpeTokenizer::Train(texts, o)).value();
+  return std::move(text::BpeTokenizer::Train(texts, o)).value();
 }
 
-WatermarkConfig ConfigFor(const Tokenizer& t) {
+WatermarkConfig ConfigFor(const text::Tokenizer& t) {
   WatermarkConfig c;
   c.vocab_size = t.vocab_size();
   c.tokenizer_fingerprint = t.fingerprint();
@@ -33,22 +33,22 @@ WatermarkConfig ConfigFor(const Tokenizer& t) {
 }
 
 TEST(TextDetectTest, RefusesAForeignTokenizer) {
-  BpeTokenizer tok = TrainTokenizer();
+  text::BpeTokenizer tok = TrainTokenizer();
   auto key = *WatermarkKey::FromSecret("text-detect-test-key-123");
   WatermarkConfig c = ConfigFor(tok);
   c.tokenizer_fingerprint = "0000000000000000";
-  auto d = TextWatermarkDetector::Create(&tok, c, key, NormalizeOptions{});
+  auto d = TextWatermarkDetector::Create(&tok, c, key, text::NormalizeOptions{});
   EXPECT_EQ(d.status().code(), StatusCode::kMismatch);
   c = ConfigFor(tok);
   c.vocab_size += 1;
-  EXPECT_EQ(TextWatermarkDetector::Create(&tok, c, key, NormalizeOptions{}).status().code(),
+  EXPECT_EQ(TextWatermarkDetector::Create(&tok, c, key, text::NormalizeOptions{}).status().code(),
             StatusCode::kMismatch);
 }
 
 TEST(TextDetectTest, HomoglyphsAndInvisiblesDoNotChangeTheTokens) {
-  BpeTokenizer tok = TrainTokenizer();
+  text::BpeTokenizer tok = TrainTokenizer();
   auto key = *WatermarkKey::FromSecret("text-detect-test-key-123");
-  auto d = TextWatermarkDetector::Create(&tok, ConfigFor(tok), key, NormalizeOptions{});
+  auto d = TextWatermarkDetector::Create(&tok, ConfigFor(tok), key, text::NormalizeOptions{});
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   auto plain = d->Tokenize("the cat sat on a mat");
   // Cyrillic "а" (U+0430) for Latin "a", a zero-width space, full-width "ｃ".
@@ -65,9 +65,9 @@ TEST(TextDetectTest, HomoglyphsAndInvisiblesDoNotChangeTheTokens) {
 }
 
 TEST(TextDetectTest, CertifyRefusesAnIncompatibleClaim) {
-  BpeTokenizer tok = TrainTokenizer();
+  text::BpeTokenizer tok = TrainTokenizer();
   auto key = *WatermarkKey::FromSecret("text-detect-test-key-123");
-  auto d = TextWatermarkDetector::Create(&tok, ConfigFor(tok), key, NormalizeOptions{});
+  auto d = TextWatermarkDetector::Create(&tok, ConfigFor(tok), key, text::NormalizeOptions{});
   ASSERT_TRUE(d.ok());
   WatermarkSpec claimed = d->detector().spec();
   auto ok = d->Certify("the cat sat on the mat and the dog ran far", DetectOptions{}, &claimed);
@@ -80,4 +80,4 @@ TEST(TextDetectTest, CertifyRefusesAnIncompatibleClaim) {
 }
 
 }  // namespace
-}  // namespace warden
+}  // namespace warden::watermark

@@ -1,0 +1,145 @@
+// Guardrails: policies, the per-use-case decision of what to do with
+// findings.
+//
+// A policy is a TOML file (policies/*.toml; docs/guard.md has the format):
+//
+//   name = "focus-group"
+//   disclaimer = "This text was checked by warden guard."
+//   [input]                       # prompts
+//   strength = { profanity = "HIGH", hate = "HIGH", pii = "MEDIUM" }
+//   actions  = { profanity = "block", pii = "mask" }
+//   [output]                      # generated text
+//   ...
+//   [mask]
+//   style = "placeholder"         # "<EMAIL>", or "pseudonym": "<EMAIL_1>",
+//   vault = "guard-vault.json"    # consistent, reversible through the vault
+//   [allow]
+//   words  = ["Scunthorpe"]       # lexicon allowlist
+//   values = ["help@example.com"] # PII and secret values never reported
+//
+// Strength per category maps to a score threshold (ThresholdFor): NONE
+// never triggers; LOW, MEDIUM, HIGH trigger on progressively weaker
+// evidence. Actions: "block" (the text is refused), "mask" (the span is
+// replaced), "annotate" (findings listed, text unchanged), "disclaim" (the
+// policy's disclaimer is appended). Whole-text findings (classifiers) are
+// masked by blocking. A broken file gives an error naming the file, line and
+// field.
+//
+// Thread safety: Policy is a value. Guard is immutable after construction
+// and Apply is safe from many threads when each call gets its own Vault.
+#ifndef WARDEN_GUARD_POLICY_H_
+#define WARDEN_GUARD_POLICY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "warden/guard/guard.h"
+#include "warden/guard/lexicon.h"
+#include "warden/core/status.h"
+
+namespace warden::guard {
+
+enum class Strength { kNone = 0, kLow = 1, kMedium = 2, kHigh = 3 };
+enum class Direction { kInput, kOutput };
+
+// The calibrated score a finding of `category` needs to trigger at
+// `strength` (> 1 for kNone: never). Documented in docs/guard.md.
+double ThresholdFor(std::string_view category, Strength strength);
+std::string_view StrengthName(Strength s);
+
+struct Action {
+  bool block = false;
+  bool mask = false;
+  bool annotate = false;
+  bool disclaim = false;
+};
+
+struct DirectionPolicy {
+  std::map<std::string, Strength> strength;  // by category
+  std::map<std::string, Action> actions;     // by category
+};
+
+struct Policy {
+  std::string name;
+  std::string description;
+  std::string disclaimer;
+  DirectionPolicy input;
+  DirectionPolicy output;
+  bool pseudonyms = false;  // mask style
+  std::string vault_path;   // "" = no vault file
+  std::vector<std::string> allow_words;
+  std::vector<std::string> allow_values;
+
+  const DirectionPolicy& For(Direction d) const { return d == Direction::kInput ? input : output; }
+};
+
+// Parses TOML text; `source` names the file in error messages.
+Result<Policy> ParsePolicy(std::string_view toml_text, const std::string& source);
+// A file path, or a shipped policy name looked up as policies/<name>.toml in
+// the working directory, then in the source tree's policies/.
+Result<Policy> LoadPolicy(const std::string& name_or_path);
+
+// Pseudonyms for masked values, consistent within a vault and reversible.
+class Vault {
+ public:
+  static Result<Vault> Load(const std::string& path);  // missing file: empty
+  Status Save(const std::string& path) const;
+  // "<TYPE_n>" for `value`, the same one every time.
+  std::string Pseudonym(std::string_view type, std::string_view value);
+  // Replaces every pseudonym of this vault in `text` by its value.
+  std::string Unmask(std::string_view text) const;
+  size_t size() const { return by_pseudonym_.size(); }
+
+ private:
+  std::map<std::string, std::string> by_value_;      // type + '\0' + value
+  std::map<std::string, std::string> by_pseudonym_;  // pseudonym -> value
+  std::map<std::string, int> counters_;
+};
+
+struct Verdict {
+  bool blocked = false;
+  std::string text;                  // transformed text ("" when blocked)
+  std::vector<Finding> findings;     // everything the scanners reported
+  std::vector<Finding> triggered;    // those over the policy's threshold
+  std::vector<std::string> actions;  // "block:hate", "mask:pii/email", ...
+};
+
+// The scanners plus a policy: scan, decide, transform.
+class Guard {
+ public:
+  // Lexicon (data lists or builtin, plus the policy's allow words), PII,
+  // secrets and invalid-UTF-8 scanners, plus `extra` (classifiers).
+  static Result<std::unique_ptr<Guard>> Create(Policy policy,
+                                               std::vector<std::unique_ptr<Scanner>> extra = {});
+  ~Guard();
+
+  const Policy& policy() const { return policy_; }
+  Status ScanAll(std::string_view text, std::vector<Finding>* out) const;
+  // `vault` may be null (pseudonym masking then falls back to placeholders).
+  Result<Verdict> Apply(std::string_view text, Direction direction, Vault* vault) const;
+  // Verdict from findings already computed (streaming reuses scans).
+  Verdict Decide(std::string_view text, std::vector<Finding> findings, Direction direction,
+                 Vault* vault) const;
+  const LexiconScanner* lexicon() const { return lexicon_; }
+  size_t scanner_count() const { return scanners_.size(); }
+
+ private:
+  explicit Guard(Policy policy);
+  Policy policy_;
+  std::vector<std::unique_ptr<Scanner>> scanners_;
+  const LexiconScanner* lexicon_ = nullptr;
+};
+
+// Reports each maximal ill-formed UTF-8 subpart (category "invalid_utf8").
+class Utf8Scanner final : public Scanner {
+ public:
+  std::string_view name() const override { return "utf8"; }
+  Status Scan(std::string_view text, std::vector<Finding>* out) const override;
+};
+
+}  // namespace warden::guard
+
+#endif  // WARDEN_GUARD_POLICY_H_

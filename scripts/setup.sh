@@ -7,14 +7,12 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev ccache
   libgtest-dev libgmock-dev libbenchmark-dev
   libzstd-dev zstd libxxhash-dev libicu-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
-  # engine (GGUF models, remote backend, tokenizer pre-tokenizers)
+  # lm (remote backend over TLS), text (model pre-tokenizers), fairness (BLAS)
   libpcre2-dev libopenblas-dev libcpp-httplib-dev libssl-dev
-  # guardrails (multi-pattern matching, phone numbers, policy files)
-  libvectorscan-dev libphonenumber-dev libtomlplusplus-dev
+  # guardrails (phone numbers, policy files)
+  libphonenumber-dev libtomlplusplus-dev
   # provenance (suffix arrays)
   libdivsufsort-dev
-  # fairness (gradient-boosted trees)
-  libxgboost-dev
   # reference forward pass for the engine's correctness tests
   python3-torch python3-numpy
   # the default corpus: freely licensed English text

@@ -5,7 +5,7 @@
 #include "warden/watermark/watermark.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"warden: responsible generative AI (watermarks, embedded language model)"};
+  CLI::App app{"warden: responsible generative AI (watermarks, guardrails, provenance, fairness)"};
   app.set_version_flag("--version", std::string(warden::watermark::kWardenVersion));
   app.require_subcommand(1);
   warden::cli::RegisterDemo(app);

@@ -1,6 +1,6 @@
 // Text normalization applied before tokenization at detection time, so that
-// cosmetic edits do not hide a watermark (or, later, a protected text or a
-// denied word).
+// cosmetic edits do not hide a watermark (the guard's folding and the
+// provenance tokens build on the same ICU pieces).
 //
 // Steps, each optional, applied in this order:
 //  - invisible characters removed: default-ignorable code points (zero-width

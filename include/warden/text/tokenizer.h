@@ -1,7 +1,8 @@
 // Tokenizers: text <-> token ids.
 //
-// `Tokenizer` is the interface every model backend exposes (the embedded
-// n-gram model's byte-level BPE today; GGUF vocabularies later). Watermark
+// `Tokenizer` is the interface every model backend exposes: warden's own
+// byte-level BPE (bpe_tokenizer.h, the embedded n-gram model's) and the
+// vocabularies of GGUF models (model_vocab.h). Watermark
 // detection re-tokenizes text, so a tokenizer also carries a `fingerprint`:
 // a hash of everything that decides how text maps to ids. A detector whose
 // fingerprint differs from the generator's refuses to score.

@@ -108,6 +108,6 @@ warden_library(warden_eval DIR eval
           provenance/provenance_eval_blocking.cc provenance/provenance_eval_irplag.cc
           provenance/provenance_eval_text.cc
           fairness/fairness_eval.cc fairness/fairness_eval.h fairness/fairness_eval_adult.cc
-          fairness/fairness_eval_more.cc fairness/util.h
+          fairness/fairness_eval_more.cc fairness/fairness_eval_util.h
   WARDEN_DEPS warden_watermark_text warden_guard warden_provenance warden_fairness warden_lm_gguf
   PRIVATE_LIBS nlohmann_json::nlohmann_json)

@@ -5,7 +5,9 @@
    (LAYERS below is the architecture; a new module is added here first).
 2. Every file under src/<module>/ and include/warden/<module>/ belongs to
    exactly one target there.
-3. No file includes a header of a target that its own target does not depend
+3. Every public header x.h is implemented by x.cc or x_<part>.cc of its
+   target (HEADER_ONLY lists the exceptions: types and inline code only).
+4. No file includes a header of a target that its own target does not depend
    on (directly or through its dependencies), and no module includes another
    module's private headers (src/<other>/...). The CLI may include every
    public header and the evaluation headers (src/eval/), nothing else private.
@@ -30,6 +32,9 @@ LAYERS = {
     'fairness': {'core', 'text'},
     'eval': {'core', 'text', 'lm', 'watermark', 'guard', 'provenance', 'fairness'},
 }
+
+# Public headers that declare only types and inline functions.
+HEADER_ONLY = {'include/warden/core/token.h', 'include/warden/warden.h'}
 
 
 def parse_modules(path):
@@ -79,6 +84,14 @@ def main():
                  [os.path.join('include', 'warden', module, h) for h in t['headers']]:
             if not os.path.exists(os.path.join(ROOT, p)):
                 errors.append('%s: listed by %s but missing' % (p, name))
+
+        sources = {os.path.basename(x) for x in t['sources'] if x.endswith('.cc')}
+        for h in t['headers']:
+            p = os.path.normpath(os.path.join('include', 'warden', module, h))
+            stem = os.path.basename(h)[:-2]
+            if p not in HEADER_ONLY and stem + '.cc' not in sources and not any(
+                    x.startswith(stem + '_') for x in sources):
+                errors.append('%s: no %s.cc or %s_<part>.cc in %s' % (p, stem, stem, name))
 
     closure = {}
 

@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "eval/fairness/util.h"
+#include "eval/fairness/fairness_eval_util.h"
 #include "eval/fairness/fairness_eval.h"
 #include "warden/core/io.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/fairness/util.h"
+#include "eval/fairness/fairness_eval_util.h"
 #include "warden/fairness/postprocess.h"
 #include "warden/fairness/subgroup.h"
 

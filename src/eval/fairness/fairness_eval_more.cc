@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/fairness/util.h"
+#include "eval/fairness/fairness_eval_util.h"
 #include "warden/fairness/subgroup.h"
 #include "warden/core/svg.h"
 

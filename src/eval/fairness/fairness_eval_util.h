@@ -1,6 +1,6 @@
 // Helpers shared by the evaluation's parts (eval_adult.cc, eval_more.cc).
-#ifndef WARDEN_SRC_EVAL_FAIRNESS_UTIL_H_
-#define WARDEN_SRC_EVAL_FAIRNESS_UTIL_H_
+#ifndef WARDEN_SRC_EVAL_FAIRNESS_FAIRNESS_EVAL_UTIL_H_
+#define WARDEN_SRC_EVAL_FAIRNESS_FAIRNESS_EVAL_UTIL_H_
 
 #include <cmath>
 #include <cstdio>
@@ -60,4 +60,4 @@ Status RunCommunities(const EvalOptions& options, Page* page);
 
 }  // namespace warden::eval
 
-#endif  // WARDEN_SRC_EVAL_FAIRNESS_UTIL_H_
+#endif  // WARDEN_SRC_EVAL_FAIRNESS_FAIRNESS_EVAL_UTIL_H_

@@ -9,15 +9,13 @@
 #include "warden/fairness/data.h"
 #include "warden/text/utf8.h"
 #include "warden/core/io.h"
+#include "warden/core/strings.h"
 
 namespace warden::fairness {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+// CSV fields lose spaces and tabs only: a CR or other whitespace is data.
+std::string_view Trim(std::string_view s) { return core::Trim(s, " \t"); }
 
 std::string Where(size_t line, size_t column) {
   return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";

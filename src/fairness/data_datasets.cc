@@ -8,6 +8,7 @@
 
 #include "warden/fairness/data.h"
 #include "warden/core/io.h"
+#include "warden/core/strings.h"
 
 namespace warden::fairness {
 namespace {
@@ -39,16 +40,11 @@ Result<LabeledData> LoadAdult(const std::string& path) {
   // adult.test starts with "|1x3 Cross validator"; drop comment lines.
   std::string cleaned;
   cleaned.reserve(text.size());
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
+  for (std::string_view line : core::SplitLines(text)) {
     if (!line.empty() && line[0] != '|') {
       cleaned.append(line);
       cleaned += '\n';
     }
-    pos = end + 1;
   }
   CsvOptions opt;
   opt.has_header = false;

@@ -13,6 +13,7 @@
 
 #include "warden/text/utf8.h"
 #include "warden/guard/classifier.h"
+#include "warden/core/strings.h"
 
 namespace warden::guard {
 namespace {
@@ -110,14 +111,6 @@ bool IsBase64Char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
          c == '/' || c == '=';
 }
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -136,23 +129,6 @@ bool LooksLikeText(std::string_view s) {
     spaces += u == ' ';
   }
   return printable * 100 >= s.size() * 95 && letters * 2 >= s.size() && spaces >= 1;
-}
-
-std::string DecodeBase64(std::string_view s) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    const int v = Base64Value(c);
-    if (v < 0) break;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
 }
 
 std::string Rot13(std::string_view s) {
@@ -230,7 +206,8 @@ std::vector<InjectionSignal> FindInjectionSignals(std::string_view text,
           }
           if (LooksLikeText(decoded)) HiddenSignals(decoded, "encoded_hex", i, j, &out);
         } else {
-          const std::string decoded = DecodeBase64(run);
+          const std::string decoded =
+              core::DecodeBase64Prefix(run, core::Base64Alphabet::kStandard);
           if (LooksLikeText(decoded)) HiddenSignals(decoded, "encoded_base64", i, j, &out);
         }
       }

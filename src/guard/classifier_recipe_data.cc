@@ -12,6 +12,7 @@
 #include "warden/guard/classifier_recipe.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
+#include "warden/core/strings.h"
 
 namespace warden::guard {
 namespace {
@@ -128,12 +129,8 @@ Result<std::vector<LabeledText>> LoadToxigen(const std::string& dir) {
     if (name.starts_with("neutral_")) label = 2;
     if (label < 0) continue;
     WARDEN_ASSIGN_OR_RETURN(std::string text, core::ReadFile(f.string()));
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string::npos) end = text.size();
-      std::string line = text.substr(pos, end - pos);
-      pos = end + 1;
+    for (std::string_view l : core::SplitLines(text)) {
+      std::string line(l);
       // Demonstration lines start with "- " in some files.
       if (line.starts_with("- ")) line.erase(0, 2);
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
@@ -187,12 +184,8 @@ Result<std::vector<TextWithGroup>> LoadInjectionAttacks(const std::string& path)
 Result<std::vector<TextWithGroup>> LoadBenignRequests(const std::string& path) {
   WARDEN_ASSIGN_OR_RETURN(std::string text, core::ReadFile(path));
   std::vector<TextWithGroup> out;
-  size_t pos = 0, line = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view l = std::string_view(text).substr(pos, end - pos);
-    pos = end + 1;
+  size_t line = 0;
+  for (const std::string_view l : core::SplitLines(text)) {
     ++line;
     if (l.empty() || l[0] == '#') continue;
     const size_t tab = l.find('\t');

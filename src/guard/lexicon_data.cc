@@ -9,6 +9,7 @@
 #include "guard/lexicon_pattern.h"
 #include "warden/guard/lexicon.h"
 #include "warden/core/io.h"
+#include "warden/core/strings.h"
 
 namespace warden::guard {
 namespace {
@@ -23,12 +24,8 @@ bool AllDigits(std::string_view s) {
   return any;
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
-  return std::string(s.substr(b, e - b));
-}
+// Lexicon lines and fields lose spaces, tabs and CRs only.
+std::string Trim(std::string_view s) { return std::string(core::Trim(s, " \t\r")); }
 
 // One CSV record (RFC 4180 quoting, no embedded newlines in these files).
 std::vector<std::string> SplitCsv(std::string_view line) {
@@ -56,18 +53,6 @@ std::vector<std::string> SplitCsv(std::string_view line) {
   return fields;
 }
 
-std::vector<std::string_view> Lines(std::string_view data) {
-  std::vector<std::string_view> lines;
-  size_t p = 0;
-  while (p < data.size()) {
-    size_t e = data.find('\n', p);
-    if (e == std::string_view::npos) e = data.size();
-    lines.push_back(data.substr(p, e - p));
-    p = e + 1;
-  }
-  return lines;
-}
-
 LexiconTerm Slur(std::string text, double severity) {
   return {std::move(text), severity, false, "hate", "slur"};
 }
@@ -80,7 +65,7 @@ LexiconTerm Swear(std::string text, double severity, bool substring = false) {
 Result<std::vector<LexiconTerm>> LoadLdnoobw(const std::string& path) {
   WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<LexiconTerm> terms;
-  for (std::string_view line : Lines(data)) {
+  for (std::string_view line : core::SplitLines(data)) {
     std::string t = Trim(line);
     if (t.empty() || AllDigits(t)) continue;
     terms.push_back(Swear(std::move(t), 0.67));
@@ -91,7 +76,7 @@ Result<std::vector<LexiconTerm>> LoadLdnoobw(const std::string& path) {
 Result<std::vector<LexiconTerm>> LoadSurgeCsv(const std::string& path) {
   WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<LexiconTerm> terms;
-  const auto lines = Lines(data);
+  const auto lines = core::SplitLines(data);
   if (lines.empty() || lines[0].rfind("text,", 0) != 0) {
     return Status::Corruption(path +
                               ": not a Surge AI profanity CSV (header must start with text,)");
@@ -123,7 +108,7 @@ Result<std::vector<LexiconTerm>> LoadSurgeCsv(const std::string& path) {
 Result<std::vector<LexiconTerm>> LoadTermList(const std::string& path) {
   WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<LexiconTerm> terms;
-  const auto lines = Lines(data);
+  const auto lines = core::SplitLines(data);
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string line = Trim(lines[i]);
     if (line.empty() || line[0] == '#') continue;
@@ -155,7 +140,7 @@ Result<std::vector<LexiconTerm>> LoadTermList(const std::string& path) {
 Result<std::vector<std::string>> LoadAllowList(const std::string& path) {
   WARDEN_ASSIGN_OR_RETURN(std::string data, core::ReadFile(path));
   std::vector<std::string> words;
-  for (std::string_view line : Lines(data)) {
+  for (std::string_view line : core::SplitLines(data)) {
     std::string t = Trim(line);
     if (!t.empty() && t[0] != '#') words.push_back(std::move(t));
   }

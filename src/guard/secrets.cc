@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "warden/guard/secrets.h"
+#include "warden/core/strings.h"
 
 namespace warden::guard {
 namespace {
@@ -53,34 +54,6 @@ void ForEachPrefix(std::string_view t, std::string_view prefix, Fn fn) {
     if (p > 0 && IsB64Url(t[p - 1])) continue;
     fn(p);
   }
-}
-
-std::string DecodeBase64Url(std::string_view s) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '-' || c == '+')
-      v = 62;
-    else if (c == '_' || c == '/')
-      v = 63;
-    else
-      break;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
 }
 
 bool AwsContext(std::string_view t, size_t p) {
@@ -170,7 +143,9 @@ Status SecretsScanner::Scan(std::string_view t, std::vector<Finding>* out) const
     const size_t b = RunLength(t, p + a + 1, IsB64Url);
     if (b < 2 || p + a + 1 + b >= t.size() || t[p + a + 1 + b] != '.') return;
     const size_t s = RunLength(t, p + a + b + 2, IsB64Url);
-    const std::string header = DecodeBase64Url(t.substr(p, a));
+    // JWT headers are base64url; accept the standard digits too.
+    const std::string header =
+        core::DecodeBase64Prefix(t.substr(p, a), core::Base64Alphabet::kEither);
     const auto json = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded() || !json.is_object() || !json.contains("alg")) return;
     c.Add("jwt", 0.9, p, p + a + b + 2 + s);

@@ -15,8 +15,6 @@
 #include <cstring>
 #include <limits>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -25,6 +23,7 @@
 #include "lm/ngram_format.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
+#include "warden/core/parallel.h"
 #include "warden/lm/ngram.h"
 
 namespace warden::lm {
@@ -40,25 +39,6 @@ struct Entry {
   uint32_t raw;   // occurrences ending at a predicted position
   uint32_t cont;  // distinct one-token left extensions (lower orders only)
 };
-
-template <typename Fn>
-void ParallelFor(int n, Fn fn) {
-  if (n <= 1) {
-    fn(0);
-    return;
-  }
-  std::vector<std::thread> workers;
-  workers.reserve(n - 1);
-  int i = 1;
-  try {
-    for (; i < n; ++i) workers.emplace_back(fn, i);
-  } catch (const std::system_error&) {
-    // Out of threads: do the rest here rather than let the exception escape.
-    for (; i < n; ++i) fn(i);
-  }
-  fn(0);
-  for (auto& w : workers) w.join();
-}
 
 // Merges sorted lists of distinct keys, summing the counts of equal keys.
 template <typename Key>
@@ -90,11 +70,13 @@ std::vector<Entry<Key>> MergeAll(std::vector<std::vector<Entry<Key>>> lists, int
     std::vector<std::vector<Entry<Key>>> merged(pairs);
     for (int start = 0; start < pairs; start += threads) {
       const int batch = std::min(threads, pairs - start);
-      ParallelFor(batch, [&](int t) {
-        const int p = start + t;
-        merged[p] = MergeTwo(lists[2 * p], lists[2 * p + 1]);
-        std::vector<Entry<Key>>().swap(lists[2 * p]);
-        std::vector<Entry<Key>>().swap(lists[2 * p + 1]);
+      core::ParallelFor(batch, batch, [&](size_t begin, size_t end, int) {
+        for (size_t t = begin; t < end; ++t) {
+          const size_t p = static_cast<size_t>(start) + t;
+          merged[p] = MergeTwo(lists[2 * p], lists[2 * p + 1]);
+          std::vector<Entry<Key>>().swap(lists[2 * p]);
+          std::vector<Entry<Key>>().swap(lists[2 * p + 1]);
+        }
       });
     }
     for (int p = 0; p < pairs; ++p) next[p] = std::move(merged[p]);
@@ -189,7 +171,8 @@ class Trainer {
     Key pad = 0;
     for (int i = 0; i + 1 < order_; ++i) pad = (pad << bits_) | static_cast<Key>(eos_);
     std::vector<std::vector<Entry<Key>>> lists(shares);
-    ParallelFor(shares, [&](int s) {
+    // One share per thread.
+    core::ParallelFor(shares, shares, [&](size_t, size_t, int s) {
       std::vector<Key> keys;
       size_t count = 0;
       for (size_t i = bounds[s]; i < bounds[s + 1]; ++i) count += docs[i].size() + 1;
@@ -220,8 +203,9 @@ class Trainer {
     const int shares =
         static_cast<int>(std::max<size_t>(1, std::min<size_t>(threads_, upper.size() / 4096 + 1)));
     std::vector<std::vector<Entry<Key>>> lists(shares);
-    ParallelFor(shares, [&](int s) {
-      const size_t lo = upper.size() * s / shares, hi = upper.size() * (s + 1) / shares;
+    // Contiguous shares [size * s / shares, size * (s + 1) / shares); shares
+    // <= size unless upper is empty.
+    core::ParallelFor(upper.size(), shares, [&](size_t lo, size_t hi, int s) {
       std::vector<Entry<Key>> part;
       part.reserve(hi - lo);
       for (size_t i = lo; i < hi; ++i) part.push_back({upper[i].key & mask, upper[i].raw, 1});
@@ -423,9 +407,7 @@ Result<std::string> NgramModel::TrainToBytes(const text::BpeTokenizer& tokenizer
   if (total >= std::numeric_limits<uint32_t>::max()) {
     return Status::OutOfRange("n-gram training: corpus has 2^32 tokens or more");
   }
-  int threads =
-      opts.threads > 0 ? opts.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::clamp(threads, 1, 64);
+  const int threads = std::clamp(core::ResolveThreads(opts.threads), 1, 64);
   if (opts.order * bits <= 64) {
     Trainer<uint64_t> t(opts.order, vocab, eos, threads, opts.prune_singletons_above_order);
     t.Run(docs);

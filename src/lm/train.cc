@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <thread>
 
 #include "warden/core/io.h"
+#include "warden/core/parallel.h"
 #include "warden/text/utf8.h"
 #include "warden/core/progress.h"
 #include "warden/text/bpe_tokenizer.h"
@@ -18,11 +18,6 @@ namespace {
 
 double SecondsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-int32_t ResolveThreads(int32_t t) {
-  if (t > 0) return t;
-  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace
@@ -40,7 +35,7 @@ Result<ModelTrainReport> TrainModel(std::span<const std::string> texts,
                                      std::to_string(bad));
     }
   }
-  const int32_t threads = ResolveThreads(opts.threads);
+  const int32_t threads = core::ResolveThreads(opts.threads);
 
   auto t0 = std::chrono::steady_clock::now();
   text::BpeTokenizer::TrainOptions bpe;
@@ -51,24 +46,15 @@ Result<ModelTrainReport> TrainModel(std::span<const std::string> texts,
 
   t0 = std::chrono::steady_clock::now();
   std::vector<std::vector<TokenId>> docs(texts.size());
-  std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   core::Progress progress("tokenizing", texts.size(), "docs");
-  auto worker = [&]() {
-    for (;;) {
-      const size_t begin = next.fetch_add(256);
-      if (begin >= texts.size() || failed.load()) return;
-      const size_t end = std::min(texts.size(), begin + 256);
-      for (size_t i = begin; i < end; ++i) {
-        if (!tok.Encode(texts[i], &docs[i]).ok()) failed.store(true);
-      }
-      progress.Add(end - begin);
+  core::ParallelForDynamic(texts.size(), threads, 256, [&](size_t begin, size_t end, int) {
+    if (failed.load()) return;
+    for (size_t i = begin; i < end; ++i) {
+      if (!tok.Encode(texts[i], &docs[i]).ok()) failed.store(true);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int32_t i = 1; i < threads; ++i) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+    progress.Add(end - begin);
+  });
   progress.Finish();
   if (failed.load()) return Status::Internal("tokenizer rejected a validated document");
   for (const auto& d : docs) rep.tokens += d.size();

@@ -59,7 +59,8 @@ bool SimdAvailable();
 // A fixed set of worker threads running one parallel loop at a time.
 class ThreadPool {
  public:
-  explicit ThreadPool(int threads);  // threads >= 1, the caller included
+  // `threads` counts the caller; 0 = all cores (core::ResolveThreads).
+  explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;

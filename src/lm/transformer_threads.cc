@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "lm/transformer_kernels.h"
+#include "warden/core/parallel.h"
 
 namespace warden::lm::detail {
 
@@ -52,7 +53,7 @@ namespace {
 constexpr int kSpins = 4000;
 }
 
-ThreadPool::ThreadPool(int threads) : threads_(threads < 1 ? 1 : threads) {
+ThreadPool::ThreadPool(int threads) : threads_(core::ResolveThreads(threads)) {
   shared_ = std::make_unique<Shared>();
   Shared* s = shared_.get();
   for (int k = 1; k < threads_; ++k) {

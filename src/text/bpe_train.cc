@@ -8,14 +8,13 @@
 // merge then only rewrites the word types that contain the pair, so the
 // cost follows the number of pair occurrences, not vocabulary x corpus.
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <queue>
-#include <thread>
 #include <unordered_map>
 
 #include "warden/text/bpe_tokenizer.h"
 #include "text/bpe_impl.h"
+#include "warden/core/parallel.h"
 #include "text/pretokenize.h"
 #include "warden/text/utf8.h"
 
@@ -108,11 +107,8 @@ void SliceText(std::string_view text, std::vector<Slice>* out) {
   if (!text.empty()) out->push_back({text});
 }
 
-void CountSlices(const std::vector<Slice>& slices, std::atomic<size_t>* next,
-                 PieceCounter* counts) {
-  while (true) {
-    const size_t i = next->fetch_add(1, std::memory_order_relaxed);
-    if (i >= slices.size()) return;
+void CountSlices(const std::vector<Slice>& slices, size_t begin, size_t end, PieceCounter* counts) {
+  for (size_t i = begin; i < end; ++i) {
     text::ForEachPreToken(slices[i].text, [counts](std::string_view p) { counts->Add(p, 1); });
   }
 }
@@ -269,28 +265,19 @@ Result<BpeTokenizer> BpeTokenizer::Train(std::span<const std::string> texts,
   try {
     std::vector<Slice> slices;
     for (const std::string& t : texts) SliceText(t, &slices);
-    size_t threads = opts.threads > 0 ? static_cast<size_t>(opts.threads)
-                                      : std::max(1u, std::thread::hardware_concurrency());
-    threads = std::max<size_t>(1, std::min(threads, slices.size()));
+    const size_t threads = std::max<size_t>(
+        1, std::min(static_cast<size_t>(core::ResolveThreads(opts.threads)), slices.size()));
 
+    // Slices are handed out one at a time; each worker counts into its own
+    // table, and the merged totals do not depend on who counted what.
     std::vector<PieceCounter> counts(threads);
-    std::atomic<size_t> next{0};
-    if (threads == 1) {
-      CountSlices(slices, &next, &counts[0]);
-    } else {
-      std::vector<std::thread> pool;
-      std::atomic<bool> failed{false};
-      for (size_t t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-          try {
-            CountSlices(slices, &next, &counts[t]);
-          } catch (...) {
-            failed = true;
-          }
-        });
-      }
-      for (auto& th : pool) th.join();
-      if (failed) return Status::OutOfRange("BPE training: out of memory while counting");
+    try {
+      core::ParallelForDynamic(slices.size(), static_cast<int>(threads), 1,
+                               [&](size_t begin, size_t end, int worker) {
+                                 CountSlices(slices, begin, end, &counts[worker]);
+                               });
+    } catch (...) {
+      return Status::OutOfRange("BPE training: out of memory while counting");
     }
     for (size_t t = 1; t < threads; ++t) {
       counts[t].ForEach([&](std::string_view piece, int64_t c) { counts[0].Add(piece, c); });

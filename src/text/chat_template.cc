@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "warden/core/strings.h"
 #include "warden/text/utf8.h"
 
 namespace warden::text {
@@ -16,13 +17,6 @@ constexpr std::string_view kSmolLmSystem =
 // Markup that would let a content end its turn or open another.
 constexpr std::array<std::string_view, 5> kMarkup = {
     "<|im_start|>", "<|im_end|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"};
-
-std::string_view Trim(std::string_view s) {
-  const std::string_view ws = " \t\n\r\f\v";
-  const size_t b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(ws) - b + 1);
-}
 
 Status CheckMessage(const ChatMessage& m, size_t index) {
   const std::string where = "chat message " + std::to_string(index) + ": ";
@@ -106,7 +100,7 @@ Result<std::string> RenderChat(ChatTemplate t, std::span<const ChatMessage> mess
         out.append("<|start_header_id|>")
             .append(m.role)
             .append("<|end_header_id|>\n\n")
-            .append(Trim(m.content))
+            .append(core::Trim(m.content))
             .append("<|eot_id|>");
       }
       if (add_generation_prompt) out.append("<|start_header_id|>assistant<|end_header_id|>\n\n");

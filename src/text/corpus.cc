@@ -9,18 +9,14 @@
 
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
+#include "warden/core/strings.h"
 #include "warden/text/utf8.h"
 
 namespace warden::text {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
+// Corpus lines lose spaces, tabs and CRs only (a form feed is kept).
+std::string_view Trim(std::string_view s) { return core::Trim(s, " \t\r"); }
 
 size_t CountWords(std::string_view s) {
   size_t n = 0;
@@ -39,12 +35,7 @@ std::string RepairUtf8(std::string_view s);
 std::vector<std::string> SplitOnSeparatorLines(std::string_view text, std::string_view sep) {
   std::vector<std::string> out;
   std::string cur;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : core::SplitLines(text)) {
     if (Trim(line) == sep) {
       out.push_back(std::move(cur));
       cur.clear();
@@ -93,13 +84,7 @@ Status LoadWordNet(const std::string& dir, std::vector<CorpusDocument>* docs) {
                               ": not found (install the Debian package 'wordnet-base')");
     }
     const std::string repaired = RepairUtf8(*text);
-    std::string_view all = repaired;
-    size_t pos = 0;
-    while (pos < all.size()) {
-      size_t nl = all.find('\n', pos);
-      if (nl == std::string_view::npos) nl = all.size();
-      std::string_view line = all.substr(pos, nl - pos);
-      pos = nl + 1;
+    for (std::string_view line : core::SplitLines(repaired)) {
       if (line.starts_with("  ")) continue;  // licence header
       size_t bar = line.find(" | ");
       if (bar == std::string_view::npos) continue;
@@ -253,13 +238,8 @@ Status LoadGcide(const std::string& path, std::vector<CorpusDocument>* docs) {
     first_line = true;
     skip_etymology = false;
   };
-  size_t pos = 0;
-  std::string_view view = all;
-  while (pos < view.size()) {
-    size_t nl = view.find('\n', pos);
-    if (nl == std::string_view::npos) nl = view.size();
-    std::string_view line = Trim(view.substr(pos, nl - pos));
-    pos = nl + 1;
+  for (std::string_view line : core::SplitLines(all)) {
+    line = Trim(line);
     if (line.empty()) {
       flush();
       continue;

@@ -65,7 +65,8 @@ class Transformer {
     virtual int64_t position() const = 0;  // tokens processed so far
     virtual void Reset() = 0;
   };
-  // `threads` worker threads (>= 1) for this state's matrix products.
+  // `threads` worker threads for this state's matrix products, the caller
+  // included; 0 = all cores (core::ResolveThreads).
   std::unique_ptr<State> NewState(int threads) const;
 
   // Runs `tokens` (ids < vocab_size, else OutOfRange and the state is

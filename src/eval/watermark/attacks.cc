@@ -6,6 +6,7 @@
 
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
+#include "warden/core/strings.h"
 
 namespace warden::eval {
 
@@ -132,13 +133,8 @@ constexpr size_t kMinWordLength = 3;
 }  // namespace
 
 void SynonymTable::AddDataText(std::string_view data) {
-  size_t pos = 0;
   std::vector<std::string> lemmas;
-  while (pos < data.size()) {
-    size_t nl = data.find('\n', pos);
-    if (nl == std::string_view::npos) nl = data.size();
-    std::string_view line = data.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : core::SplitLines(data)) {
     if (line.empty() || line[0] == ' ') continue;  // the license header
     if (size_t bar = line.find(" | "); bar != std::string_view::npos) line = line.substr(0, bar);
     const std::vector<std::string_view> f = SplitSpaces(line);

@@ -1,26 +1,20 @@
 #include "eval/watermark/data.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
-#include <thread>
 
 #include "warden/core/hash.h"
+#include "warden/core/parallel.h"
 #include "eval/watermark/attacks.h"
 
 namespace warden::eval {
 
 Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& fn) {
   std::vector<Status> status(n);
-  std::atomic<size_t> next{0};
-  auto work = [&]() {
-    for (size_t i; (i = next.fetch_add(1)) < n;) status[i] = fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads && static_cast<size_t>(t) < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  core::ParallelForDynamic(n, threads, 1, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) status[i] = fn(i);
+  });
   for (Status& s : status) {
     if (!s.ok()) return s;
   }

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <limits>
 #include <set>
-#include <thread>
 
+#include "warden/core/parallel.h"
 #include "warden/lm/generate.h"
 #include "warden/watermark/text_detect.h"
 #include "eval/watermark/watermark_eval.h"
@@ -143,9 +143,7 @@ class EvalRun {
   EvalRun(const lm::LanguageModel& model, std::span<const text::CorpusDocument> heldout,
           const WatermarkEvalOptions& opts, watermark::WatermarkKey key)
       : model_(model), heldout_(heldout), opts_(opts), key_(std::move(key)) {
-    threads_ = opts.threads > 0
-                   ? opts.threads
-                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    threads_ = core::ResolveThreads(opts.threads);
   }
 
   Result<WatermarkEvalReport> Run();

@@ -9,9 +9,9 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
-#include <thread>
 
 #include "warden/core/io.h"
+#include "warden/core/parallel.h"
 #include "eval/watermark/watermark_eval.h"
 #include "eval/watermark/notes.h"
 
@@ -286,7 +286,7 @@ EvalPageInfo CollectEvalPageInfo(std::string command_line) {
   char buf[64];
   std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
   info.date = buf;
-  info.machine = std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " cores";
+  info.machine = std::to_string(core::ResolveThreads(0)) + " cores";
   if (auto cpu = core::ReadFile("/proc/cpuinfo"); cpu.ok()) {
     const size_t at = cpu->find("model name");
     if (at != std::string::npos) {

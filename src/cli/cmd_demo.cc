@@ -20,7 +20,6 @@ struct DemoFlags {
   int32_t tokens = 200;
   uint64_t seed = 1;
   WatermarkFlags wm;
-  bool gguf = false;
 };
 
 void EnsureModel(const std::string& path) {
@@ -55,14 +54,12 @@ std::string GenerateText(const lm::LanguageModel& model, const DemoFlags& f, con
   lm::GenerateOptions go;
   go.max_tokens = f.tokens;
   go.min_tokens = f.tokens;
-  go.start_with_eos = !f.gguf;
   return OrDie(Generate(model, chain, f.prompt, go)).text;
 }
 
 void Run(DemoFlags f) {
   const std::string model_path = f.model.empty() ? DefaultModelPath() : f.model;
-  f.gguf = IsGgufPath(model_path);
-  if (!f.gguf) EnsureModel(model_path);
+  EnsureModel(model_path);  // a file that exists (GGUF or not) is left alone
   auto model = LoadAnyModelOrDie(model_path);
   if (f.wm.key_file.empty()) {
     EnsureKey(f.key_file);

@@ -28,8 +28,6 @@ struct GenerateFlags {
 void Run(const GenerateFlags& f) {
   const std::string path = f.model.empty() ? DefaultModelPath() : f.model;
   auto model = LoadAnyModelOrDie(path, f.threads);
-  lm::GenerateOptions gen = f.gen;
-  if (IsGgufPath(path)) gen.start_with_eos = false;
   OrDie(lm::SamplerChain::Validate(f.sampler));
   const bool watermark = f.wm.scheme != "none";
   watermark::WatermarkConfig config;
@@ -67,7 +65,7 @@ void Run(const GenerateFlags& f) {
         return Status::Ok();
       };
     }
-    lm::Generation g = OrDie(Generate(*model, chain, prompts[i], gen, stream));
+    lm::Generation g = OrDie(Generate(*model, chain, prompts[i], f.gen, stream));
     if (out) {
       nlohmann::json rec = {
           {"prompt", prompts[i]}, {"text", g.text}, {"tokens", g.tokens.size()}, {"seed", so.seed}};

@@ -43,14 +43,7 @@ std::string GenerateText(const lm::LanguageModel& model, const DemoFlags& f, con
   lm::SamplerOptions so;
   so.seed = f.seed;
   lm::SamplerChain chain(so);
-  if (wm != nullptr) {
-    watermark::WatermarkProcessor wp = OrDie(watermark::MakeWatermarkProcessor(*wm, key));
-    if (wp.is_selector) {
-      chain.SetSelector(std::move(wp.processor));
-    } else {
-      chain.AddProcessor(std::move(wp.processor));
-    }
-  }
+  if (wm != nullptr) OrDie(watermark::AttachWatermark(*wm, key, &chain));
   lm::GenerateOptions go;
   go.max_tokens = f.tokens;
   go.min_tokens = f.tokens;

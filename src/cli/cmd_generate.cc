@@ -49,14 +49,7 @@ void Run(const GenerateFlags& f) {
     lm::SamplerOptions so = f.sampler;
     so.seed = f.sampler.seed + i;  // distinct, reproducible samples
     lm::SamplerChain chain(so);
-    if (watermark) {
-      watermark::WatermarkProcessor wp = OrDie(watermark::MakeWatermarkProcessor(config, key));
-      if (wp.is_selector) {
-        chain.SetSelector(std::move(wp.processor));
-      } else {
-        chain.AddProcessor(std::move(wp.processor));
-      }
-    }
+    if (watermark) OrDie(watermark::AttachWatermark(config, key, &chain));
     std::function<Status(std::string_view)> stream;
     if (!out) {
       stream = [](std::string_view piece) {

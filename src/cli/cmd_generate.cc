@@ -2,12 +2,12 @@
 // transformer, optionally watermarked.
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/common.h"
 #include "warden/lm/generate.h"
 #include "warden/core/io.h"
 #include "warden/lm/train.h"
+#include "warden/watermark/record.h"
 
 namespace warden::cli {
 namespace {
@@ -60,10 +60,13 @@ void Run(const GenerateFlags& f) {
     }
     lm::Generation g = OrDie(Generate(*model, chain, prompts[i], f.gen, stream));
     if (out) {
-      nlohmann::json rec = {
-          {"prompt", prompts[i]}, {"text", g.text}, {"tokens", g.tokens.size()}, {"seed", so.seed}};
-      if (watermark) rec["watermark"] = watermark::WatermarkSpec::From(config, key).ToJson();
-      OrDie(out->Write(rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+      watermark::GenerationRecord rec;
+      rec.prompt = prompts[i];
+      rec.text = std::move(g.text);
+      rec.tokens = g.tokens.size();
+      rec.seed = so.seed;
+      if (watermark) rec.watermark = watermark::WatermarkSpec::From(config, key);
+      OrDie(out->Write(rec.ToJsonLine()));
     } else {
       std::fputc('\n', stdout);
       if (i + 1 < prompts.size()) std::fputc('\n', stdout);

@@ -61,7 +61,7 @@ warden_library(warden_lm_remote DIR lm
 
 warden_library(warden_watermark DIR watermark
   SOURCES watermark.cc watermark_processors.cc detect.cc detect_certificate.cc green.cc green.h
-          stats.cc flat_set.h capi.cc record.cc
+          stats.cc flat_set.h capi.cc record.cc batch.h
   HEADERS watermark.h detect.h stats.h record.h ../warden.h
   WARDEN_DEPS warden_lm
   PUBLIC_LIBS nlohmann_json::nlohmann_json)

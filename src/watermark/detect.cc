@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "warden/watermark/detect.h"
+#include "watermark/batch.h"
 #include "watermark/flat_set.h"
 #include "watermark/green.h"
 #include "warden/watermark/stats.h"
@@ -358,32 +359,8 @@ std::vector<DetectionResult> WatermarkDetector::DetectBatch(
     std::span<const std::vector<TokenId>> documents, const DetectOptions& options,
     int threads) const {
   std::vector<DetectionResult> results(documents.size());
-  size_t workers = threads > 0 ? static_cast<size_t>(threads)
-                               : std::max(1U, std::thread::hardware_concurrency());
-  workers = std::min(workers, documents.size());
-  if (workers <= 1) {
-    for (size_t i = 0; i < documents.size(); ++i) results[i] = Detect(documents[i], options);
-    return results;
-  }
-  // Documents vary in length: hand them out one at a time.
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next.fetch_add(1); i < documents.size(); i = next.fetch_add(1)) {
-      results[i] = Detect(documents[i], options);
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (size_t t = 1; t < workers; ++t) {
-    // Fewer threads than asked is still correct: the rest share the work.
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;
-    }
-  }
-  work();
-  for (auto& th : pool) th.join();
+  detail::ForEachIndex(documents.size(), threads,
+                       [&](size_t i) { results[i] = Detect(documents[i], options); });
   return results;
 }
 

@@ -1,10 +1,7 @@
 // Watermark detection (warden/watermark_detect.h).
 #include <algorithm>
-#include <atomic>
 #include <cassert>
 #include <cmath>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "warden/watermark/detect.h"

@@ -49,7 +49,8 @@ warden_library(warden_lm DIR lm
 warden_library(warden_lm_gguf DIR lm
   SOURCES gguf_reader.cc gguf_writer.cc gguf_model.cc transformer.cc transformer_kernels.cc
           transformer_kernels.h transformer_quant.cc transformer_synth.cc transformer_threads.cc
-  HEADERS gguf.h gguf_model.h transformer.h
+          open_model.cc
+  HEADERS gguf.h gguf_model.h transformer.h open_model.h
   WARDEN_DEPS warden_lm warden_text_vocab)
 
 warden_library(warden_lm_remote DIR lm
@@ -60,8 +61,8 @@ warden_library(warden_lm_remote DIR lm
 
 warden_library(warden_watermark DIR watermark
   SOURCES watermark.cc watermark_processors.cc detect.cc detect_certificate.cc green.cc green.h
-          stats.cc flat_set.h capi.cc
-  HEADERS watermark.h detect.h stats.h ../warden.h
+          stats.cc flat_set.h capi.cc record.cc
+  HEADERS watermark.h detect.h stats.h record.h ../warden.h
   WARDEN_DEPS warden_lm
   PUBLIC_LIBS nlohmann_json::nlohmann_json)
 

@@ -20,7 +20,6 @@ struct DemoFlags {
   int32_t tokens = 200;
   uint64_t seed = 1;
   WatermarkFlags wm;
-  bool gguf = false;
 };
 
 void EnsureModel(const std::string& path) {
@@ -44,25 +43,16 @@ std::string GenerateText(const lm::LanguageModel& model, const DemoFlags& f, con
   lm::SamplerOptions so;
   so.seed = f.seed;
   lm::SamplerChain chain(so);
-  if (wm != nullptr) {
-    watermark::WatermarkProcessor wp = OrDie(watermark::MakeWatermarkProcessor(*wm, key));
-    if (wp.is_selector) {
-      chain.SetSelector(std::move(wp.processor));
-    } else {
-      chain.AddProcessor(std::move(wp.processor));
-    }
-  }
+  if (wm != nullptr) OrDie(watermark::AttachWatermark(*wm, key, &chain));
   lm::GenerateOptions go;
   go.max_tokens = f.tokens;
   go.min_tokens = f.tokens;
-  go.start_with_eos = !f.gguf;
   return OrDie(Generate(model, chain, f.prompt, go)).text;
 }
 
 void Run(DemoFlags f) {
   const std::string model_path = f.model.empty() ? DefaultModelPath() : f.model;
-  f.gguf = IsGgufPath(model_path);
-  if (!f.gguf) EnsureModel(model_path);
+  EnsureModel(model_path);  // a file that exists (GGUF or not) is left alone
   auto model = LoadAnyModelOrDie(model_path);
   if (f.wm.key_file.empty()) {
     EnsureKey(f.key_file);

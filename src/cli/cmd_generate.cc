@@ -2,12 +2,12 @@
 // transformer, optionally watermarked.
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/common.h"
 #include "warden/lm/generate.h"
 #include "warden/core/io.h"
 #include "warden/lm/train.h"
+#include "warden/watermark/record.h"
 
 namespace warden::cli {
 namespace {
@@ -28,8 +28,6 @@ struct GenerateFlags {
 void Run(const GenerateFlags& f) {
   const std::string path = f.model.empty() ? DefaultModelPath() : f.model;
   auto model = LoadAnyModelOrDie(path, f.threads);
-  lm::GenerateOptions gen = f.gen;
-  if (IsGgufPath(path)) gen.start_with_eos = false;
   OrDie(lm::SamplerChain::Validate(f.sampler));
   const bool watermark = f.wm.scheme != "none";
   watermark::WatermarkConfig config;
@@ -51,14 +49,7 @@ void Run(const GenerateFlags& f) {
     lm::SamplerOptions so = f.sampler;
     so.seed = f.sampler.seed + i;  // distinct, reproducible samples
     lm::SamplerChain chain(so);
-    if (watermark) {
-      watermark::WatermarkProcessor wp = OrDie(watermark::MakeWatermarkProcessor(config, key));
-      if (wp.is_selector) {
-        chain.SetSelector(std::move(wp.processor));
-      } else {
-        chain.AddProcessor(std::move(wp.processor));
-      }
-    }
+    if (watermark) OrDie(watermark::AttachWatermark(config, key, &chain));
     std::function<Status(std::string_view)> stream;
     if (!out) {
       stream = [](std::string_view piece) {
@@ -67,12 +58,15 @@ void Run(const GenerateFlags& f) {
         return Status::Ok();
       };
     }
-    lm::Generation g = OrDie(Generate(*model, chain, prompts[i], gen, stream));
+    lm::Generation g = OrDie(Generate(*model, chain, prompts[i], f.gen, stream));
     if (out) {
-      nlohmann::json rec = {
-          {"prompt", prompts[i]}, {"text", g.text}, {"tokens", g.tokens.size()}, {"seed", so.seed}};
-      if (watermark) rec["watermark"] = watermark::WatermarkSpec::From(config, key).ToJson();
-      OrDie(out->Write(rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+      watermark::GenerationRecord rec;
+      rec.prompt = prompts[i];
+      rec.text = std::move(g.text);
+      rec.tokens = g.tokens.size();
+      rec.seed = so.seed;
+      if (watermark) rec.watermark = watermark::WatermarkSpec::From(config, key);
+      OrDie(out->Write(rec.ToJsonLine()));
     } else {
       std::fputc('\n', stdout);
       if (i + 1 < prompts.size()) std::fputc('\n', stdout);

@@ -1,14 +1,13 @@
 // `warden watermark ...`: keys, detection with certificates, evaluation.
 #include <sys/stat.h>
 
-#include <atomic>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/common.h"
 #include "warden/core/io.h"
 #include "warden/core/progress.h"
+#include "warden/watermark/record.h"
 #include "warden/watermark/text_detect.h"
 
 namespace warden::cli {
@@ -26,35 +25,23 @@ struct DetectFlags {
   WatermarkFlags wm;
 };
 
-struct Record {
-  std::string text;
-  std::optional<watermark::WatermarkSpec> claimed;
-  nlohmann::json certificate;
-  Status status;
-};
-
-std::vector<Record> ReadRecords(const DetectFlags& f) {
-  std::vector<Record> recs;
+// The records to certify: the whole input as one text, or one generation
+// record per JSONL line (blank lines skipped).
+std::vector<watermark::GenerationRecord> ReadRecords(const DetectFlags& f) {
+  std::vector<watermark::GenerationRecord> recs;
   if (!f.jsonl) {
-    recs.push_back({OrDie(core::ReadFile(f.input)), std::nullopt, {}, {}});
+    recs.emplace_back().text = OrDie(core::ReadFile(f.input));
     return recs;
   }
   auto reader = OrDie(core::LineReader::Open(f.input));
   std::string line;
   while (reader->Next(&line)) {
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::string where = f.input + ":" + std::to_string(reader->line_number());
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) Fail(where + ": not a JSON object");
-    auto t = j.find("text");
-    if (t == j.end() || !t->is_string()) Fail(where + ": no string field \"text\"");
-    Record r{t->get<std::string>(), std::nullopt, {}, {}};
-    if (auto w = j.find("watermark"); w != j.end()) {
-      auto spec = watermark::WatermarkSpec::FromJson(*w);
-      if (!spec.ok()) Fail(spec.status().WithContext(where + ": watermark"));
-      r.claimed = *spec;
+    auto r = watermark::GenerationRecord::FromJsonLine(line);
+    if (!r.ok()) {
+      Fail(r.status().WithContext(f.input + ":" + std::to_string(reader->line_number())));
     }
-    recs.push_back(std::move(r));
+    recs.push_back(std::move(r).value());
   }
   OrDie(reader->status());
   return recs;
@@ -72,35 +59,18 @@ void RunDetect(DetectFlags f) {
   watermark::TextWatermarkDetector det =
       OrDie(watermark::TextWatermarkDetector::Create(&model->tokenizer(), config, key, norm));
 
-  std::vector<Record> recs = ReadRecords(f);
-  const int threads = f.threads > 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::atomic<size_t> next{0};
+  const std::vector<watermark::GenerationRecord> recs = ReadRecords(f);
   core::Progress progress("detecting", recs.size(), "docs");
-  auto work = [&]() {
-    for (size_t i; (i = next.fetch_add(1)) < recs.size();) {
-      Record& r = recs[i];
-      auto c = det.Certify(r.text, f.opts, r.claimed ? &*r.claimed : nullptr);
-      if (c.ok()) {
-        r.certificate = std::move(c).value();
-      } else {
-        r.status = c.status();
-      }
-      progress.Add(1);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads && static_cast<size_t>(i) < recs.size(); ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  std::vector<Result<nlohmann::json>> certs = det.CertifyBatch(recs, f.opts, f.threads, &progress);
   progress.Finish();
 
   auto out = OrDie(core::LineWriter::Open(f.out));
-  for (size_t i = 0; i < recs.size(); ++i) {
-    if (!recs[i].status.ok()) {
-      Fail(f.jsonl ? recs[i].status.WithContext("record " + std::to_string(i + 1))
-                   : recs[i].status);
+  for (size_t i = 0; i < certs.size(); ++i) {
+    if (!certs[i].ok()) {
+      Fail(f.jsonl ? certs[i].status().WithContext("record " + std::to_string(i + 1))
+                   : certs[i].status());
     }
-    OrDie(out->Write(f.jsonl ? recs[i].certificate.dump() : recs[i].certificate.dump(2)));
+    OrDie(out->Write(f.jsonl ? certs[i]->dump() : certs[i]->dump(2)));
   }
   OrDie(out->Close());
 }

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "warden/lm/gguf_model.h"
+#include "warden/lm/open_model.h"
 
 namespace warden::cli {
 
@@ -22,24 +22,30 @@ std::string DefaultModelPath() {
   return env != nullptr && *env != '\0' ? env : "models/default.wlm";
 }
 
+namespace {
+
+// A missing model file gets a hint on how to make one.
+[[noreturn]] void FailLoading(const Status& s) {
+  if (s.code() == StatusCode::kNotFound) {
+    Fail(s.message() + " (train one with `warden lm train`, or run `warden demo`)");
+  }
+  Fail(s);
+}
+
+}  // namespace
+
 std::unique_ptr<lm::NgramModel> LoadModelOrDie(const std::string& path) {
   auto m = lm::NgramModel::Load(path);
-  if (!m.ok()) {
-    if (m.status().code() == StatusCode::kNotFound) {
-      Fail(m.status().message() + " (train one with `warden lm train`, or run `warden demo`)");
-    }
-    Fail(m.status());
-  }
+  if (!m.ok()) FailLoading(m.status());
   return std::move(m).value();
 }
 
-bool IsGgufPath(const std::string& path) { return lm::LooksLikeGguf(path); }
-
 std::unique_ptr<lm::LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads) {
-  if (!IsGgufPath(path)) return LoadModelOrDie(path);
-  lm::GgufModelOptions opts;
-  opts.threads = threads;
-  return OrDie(lm::LoadGgufModel(path, opts));
+  lm::OpenModelOptions options;
+  options.threads = threads;
+  auto m = lm::OpenModel(path, options);
+  if (!m.ok()) FailLoading(m.status());
+  return std::move(m).value();
 }
 
 void PrintTrainReport(const std::string& path, const lm::ModelTrainReport& r) {

@@ -33,12 +33,9 @@ inline void OrDie(const Status& s) {
 // $WARDEN_MODEL, else models/default.wlm.
 std::string DefaultModelPath();
 std::unique_ptr<lm::NgramModel> LoadModelOrDie(const std::string& path);
-// Either kind of model: a GGUF transformer (told apart by its magic bytes;
-// `threads` per session) or warden's own n-gram model.
+// Either kind of model (lm::OpenModel; `threads` per session of a GGUF
+// model), with a hint on how to make one when the file is missing.
 std::unique_ptr<lm::LanguageModel> LoadAnyModelOrDie(const std::string& path, int threads = 1);
-// True when `path` is a GGUF file. Such models get no end-of-text token in
-// front of the prompt (that is the n-gram model's training convention).
-bool IsGgufPath(const std::string& path);
 
 // Two lines: what was trained, and how long each stage took.
 void PrintTrainReport(const std::string& path, const lm::ModelTrainReport& r);

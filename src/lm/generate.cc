@@ -68,7 +68,7 @@ Result<Generation> Generate(const LanguageModel& model, SamplerChain& chain,
   const text::Tokenizer& tok = model.tokenizer();
   const TokenId eos = tok.eos();
   Generation g;
-  if (opts.start_with_eos && eos >= 0) g.prompt_tokens.push_back(eos);
+  if (model.wants_leading_eos() && eos >= 0) g.prompt_tokens.push_back(eos);
   WARDEN_RETURN_IF_ERROR(tok.Encode(prompt, &g.prompt_tokens).WithContext("prompt"));
   WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<LmSession> session, model.NewSession());
   WARDEN_RETURN_IF_ERROR(session->Append(g.prompt_tokens));

@@ -99,6 +99,7 @@ class GgufModel final : public LanguageModel {
                   static_cast<double>(tf_->bytes_per_token()) / 1e6, path_.c_str());
     return buf;
   }
+  bool wants_leading_eos() const override { return false; }
 
  private:
   std::string path_;

@@ -1,6 +1,8 @@
 // Text-level watermark detection (warden/text_detect.h).
 #include "warden/watermark/text_detect.h"
 
+#include "warden/core/parallel.h"
+
 namespace warden::watermark {
 
 Result<TextWatermarkDetector> TextWatermarkDetector::Create(const text::Tokenizer* tokenizer,
@@ -48,6 +50,23 @@ Result<nlohmann::json> TextWatermarkDetector::Certify(std::string_view text,
   co.normalization = normalizer_.options().Name();
   co.per_token = options.per_token;
   return detector_.Certificate(r, co);
+}
+
+std::vector<Result<nlohmann::json>> TextWatermarkDetector::CertifyBatch(
+    std::span<const GenerationRecord> records, const DetectOptions& options, int threads,
+    core::Progress* progress) const {
+  std::vector<Result<nlohmann::json>> results(records.size(), Status::Internal("not certified"));
+  // Texts vary in length: hand them out one at a time.
+  core::ParallelForDynamic(records.size(), core::ResolveThreads(threads), 1,
+                           [&](size_t begin, size_t end, int) {
+                             for (size_t i = begin; i < end; ++i) {
+                               const GenerationRecord& r = records[i];
+                               results[i] =
+                                   Certify(r.text, options, r.watermark ? &*r.watermark : nullptr);
+                               if (progress != nullptr) progress->Add(1);
+                             }
+                           });
+  return results;
 }
 
 }  // namespace warden::watermark

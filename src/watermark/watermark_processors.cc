@@ -2,6 +2,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "warden/watermark/watermark.h"
@@ -204,6 +205,18 @@ Result<WatermarkProcessor> MakeWatermarkProcessor(const WatermarkConfig& config,
     }
   }
   return out;
+}
+
+Status AttachWatermark(const WatermarkConfig& config, const WatermarkKey& key,
+                       lm::SamplerChain* chain) {
+  if (chain == nullptr) return Status::InvalidArgument("AttachWatermark: no sampler chain");
+  WARDEN_ASSIGN_OR_RETURN(WatermarkProcessor wp, MakeWatermarkProcessor(config, key));
+  if (wp.is_selector) {
+    chain->SetSelector(std::move(wp.processor));
+  } else {
+    chain->AddProcessor(std::move(wp.processor));
+  }
+  return Status::Ok();
 }
 
 }  // namespace warden::watermark

@@ -32,6 +32,7 @@ class FixedModel final : public LanguageModel {
   const text::Tokenizer& tokenizer() const override { return tok_; }
   int32_t vocab_size() const override { return tok_.vocab_size(); }
   std::string description() const override { return "fixed"; }
+  bool wants_leading_eos() const override { return true; }
   Result<std::unique_ptr<LmSession>> NewSession() const override {
     return std::unique_ptr<LmSession>(new Session(this));
   }

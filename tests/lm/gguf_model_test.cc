@@ -74,7 +74,7 @@ TEST(GgufModel, GeneratesAndScoresWithAGpt2Vocabulary) {
   GenerateOptions go;
   go.max_tokens = 20;
   go.min_tokens = 20;
-  go.start_with_eos = false;
+  EXPECT_FALSE((*model)->wants_leading_eos());  // a GGUF model starts from the prompt
   auto g = Generate(**model, chain, "hello world", go);
   ASSERT_TRUE(g.ok()) << g.status().message();
   EXPECT_EQ(g->tokens.size(), 20u);

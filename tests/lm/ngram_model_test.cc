@@ -184,6 +184,7 @@ class Wrapped final : public LanguageModel {
   int32_t vocab_size() const override { return m_.vocab_size(); }
   Result<std::unique_ptr<LmSession>> NewSession() const override { return m_.NewSession(); }
   std::string description() const override { return "wrapped"; }
+  bool wants_leading_eos() const override { return m_.wants_leading_eos(); }
 
  private:
   const NgramModel& m_;

@@ -216,5 +216,49 @@ TEST(WatermarkProcessorTest, FactoryRejectsInvalidConfigs) {
   EXPECT_FALSE(UnigramProcessor::Create(Config(Scheme::kGumbel), kKey).ok());
 }
 
+// AttachWatermark puts the processor where the scheme needs it: the chain
+// samples exactly as one built by hand from MakeWatermarkProcessor, and
+// differently from a chain without the watermark.
+TEST(AttachWatermarkTest, SamplesAsTheHandBuiltChain) {
+  for (Scheme scheme : {Scheme::kKgw, Scheme::kUnigram, Scheme::kGumbel}) {
+    const WatermarkConfig config = Config(scheme, Seeding::kLeftHash, 1, 4.0);
+    lm::SamplerOptions so;
+    so.seed = 11;
+    lm::SamplerChain attached(so), by_hand(so), plain(so);
+    ASSERT_TRUE(AttachWatermark(config, kKey, &attached).ok());
+    auto made = MakeWatermarkProcessor(config, kKey);
+    ASSERT_TRUE(made.ok());
+    if (made->is_selector) {
+      by_hand.SetSelector(std::move(made->processor));
+    } else {
+      by_hand.AddProcessor(std::move(made->processor));
+    }
+    std::mt19937 rng(3);
+    std::normal_distribution<float> logit(0, 1);
+    std::vector<float> logits(static_cast<size_t>(config.vocab_size));
+    int differs_from_plain = 0;
+    for (int step = 0; step < 100; ++step) {
+      for (float& l : logits) l = logit(rng);
+      const std::vector<TokenId> history{static_cast<TokenId>(rng() % 5000)};
+      auto a = attached.Sample(logits, history);
+      auto b = by_hand.Sample(logits, history);
+      auto p = plain.Sample(logits, history);
+      ASSERT_TRUE(a.ok() && b.ok() && p.ok());
+      EXPECT_EQ(*a, *b) << SchemeName(scheme) << " step " << step;
+      differs_from_plain += *a != *p;
+    }
+    EXPECT_GT(differs_from_plain, 0) << SchemeName(scheme);
+  }
+}
+
+TEST(AttachWatermarkTest, RefusesWithoutTouchingTheChain) {
+  WatermarkConfig bad = Config(Scheme::kKgw);
+  bad.gamma = 2;
+  lm::SamplerChain chain(lm::SamplerOptions{});
+  EXPECT_EQ(AttachWatermark(bad, kKey, &chain).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(AttachWatermark(Config(Scheme::kKgw), kKey, nullptr).code(),
+            StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace warden::watermark

@@ -79,5 +79,44 @@ TEST(TextDetectTest, CertifyRefusesAnIncompatibleClaim) {
   EXPECT_NE(bad.status().message().find("gamma"), std::string::npos);
 }
 
+// CertifyBatch: one result per record, in input order, each equal to
+// Certify on that record alone, whatever the thread count; a bad record
+// fails alone.
+TEST(TextDetectTest, CertifyBatchMatchesCertifyInOrder) {
+  text::BpeTokenizer tok = TrainTokenizer();
+  auto key = *WatermarkKey::FromSecret("text-detect-test-key-123");
+  auto d = TextWatermarkDetector::Create(&tok, ConfigFor(tok), key, text::NormalizeOptions{});
+  ASSERT_TRUE(d.ok());
+  WatermarkSpec wrong = d->detector().spec();
+  wrong.gamma = 0.5;
+  std::vector<GenerationRecord> recs(9);
+  const char* texts[] = {"the cat sat on the mat", "a dog ran far and the cat sat",
+                         "the mat the mat the mat"};
+  for (size_t i = 0; i < recs.size(); ++i) {
+    recs[i].text = texts[i % 3];
+    if (i % 2 == 0) recs[i].watermark = d->detector().spec();
+  }
+  recs[4].watermark = wrong;
+  recs[7].text = "bad \xc3 utf8";
+  DetectOptions opts;
+  opts.min_tokens = 1;
+  for (int threads : {1, 3, 0}) {
+    auto certs = d->CertifyBatch(recs, opts, threads);
+    ASSERT_EQ(certs.size(), recs.size());
+    for (size_t i = 0; i < recs.size(); ++i) {
+      auto one = d->Certify(recs[i].text, opts, recs[i].watermark ? &*recs[i].watermark : nullptr);
+      ASSERT_EQ(certs[i].ok(), one.ok()) << i;
+      if (one.ok()) {
+        EXPECT_EQ(certs[i]->dump(), one->dump()) << i;
+      } else {
+        EXPECT_EQ(certs[i].status().message(), one.status().message()) << i;
+      }
+    }
+    EXPECT_EQ(certs[4].status().code(), StatusCode::kMismatch);
+    EXPECT_FALSE(certs[7].ok());
+  }
+  EXPECT_TRUE(d->CertifyBatch({}, opts, 4).empty());
+}
+
 }  // namespace
 }  // namespace warden::watermark

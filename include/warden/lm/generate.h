@@ -30,13 +30,12 @@ struct GenerateOptions {
   bool stop_at_eos = true;
   // Never stop at end-of-text before this many tokens (the token is vetoed).
   int32_t min_tokens = 0;
-  // Start from the model's end-of-text token as a document boundary, the way
-  // the embedded model was trained.
-  bool start_with_eos = true;
+  // (Whether the prompt is preceded by the end-of-text token is the model's
+  // choice: LanguageModel::wants_leading_eos.)
 };
 
 struct Generation {
-  std::vector<TokenId> prompt_tokens;  // as tokenized (after the eos start)
+  std::vector<TokenId> prompt_tokens;  // as tokenized (after the eos start, if any)
   std::vector<TokenId> tokens;         // generated tokens, eos excluded
   std::string text;                    // decoded generated text, valid UTF-8
   bool hit_eos = false;

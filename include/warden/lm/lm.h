@@ -57,6 +57,11 @@ class LanguageModel {
   virtual Result<std::unique_ptr<LmSession>> NewSession() const = 0;
   // One line for humans: kind, size, file.
   virtual std::string description() const = 0;
+  // Whether generation should start from the tokenizer's end-of-text token
+  // as a document boundary, in front of the prompt. Warden's n-gram models
+  // are trained that way (true); a GGUF transformer is not (false: it feeds
+  // its own beginning-of-sequence token when its vocabulary asks for one).
+  virtual bool wants_leading_eos() const = 0;
 };
 
 // Natural-log probability of each token of `tokens` given its predecessors

@@ -126,6 +126,8 @@ class NgramModel final : public LanguageModel {
   int32_t vocab_size() const override;
   Result<std::unique_ptr<LmSession>> NewSession() const override;
   std::string description() const override;
+  // Trained with an end-of-text token before each document.
+  bool wants_leading_eos() const override { return true; }
 
  private:
   struct Impl;

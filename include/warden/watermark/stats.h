@@ -1,4 +1,5 @@
-// Exact tail probabilities for watermark detection (internal).
+// Exact tail probabilities for watermark detection: the p-values of
+// detect.h, public so that evaluations and other detectors use the same ones.
 //
 // Detection reports P-values that must stay meaningful far beyond the range
 // of a normal approximation (a few hundred watermarked tokens reach 1e-100),

@@ -7,20 +7,27 @@
 // `warden generate --jsonl`) differs from the detector's, instead of scoring
 // garbage.
 //
+// Batch certification of many records (CertifyBatch) runs on a thread pool
+// of its own, so callers need no threads.
+//
 // Thread safety: const methods are safe to call concurrently.
-// Ownership: the tokenizer is borrowed and must outlive the detector.
+// Ownership: the tokenizer is borrowed and must outlive the detector; the
+// batch call borrows its records and progress bar for the call only.
 #ifndef WARDEN_WATERMARK_TEXT_DETECT_H_
 #define WARDEN_WATERMARK_TEXT_DETECT_H_
 
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string_view>
 #include <vector>
 
-#include "warden/text/normalize.h"
+#include "warden/core/progress.h"
 #include "warden/core/status.h"
+#include "warden/text/normalize.h"
 #include "warden/text/tokenizer.h"
-#include "warden/watermark/watermark.h"
 #include "warden/watermark/detect.h"
+#include "warden/watermark/record.h"
+#include "warden/watermark/watermark.h"
 
 namespace warden::watermark {
 
@@ -39,6 +46,15 @@ class TextWatermarkDetector {
   // generator), it must be compatible with this detector (CheckCompatible).
   Result<nlohmann::json> Certify(std::string_view text, const DetectOptions& options,
                                  const WatermarkSpec* claimed = nullptr) const;
+
+  // Certify on each record's text, checked against its claimed spec
+  // (record.watermark, when present), spread over `threads` threads (0: the
+  // hardware concurrency). Results are in input order, one per record, each
+  // the certificate or that record's error; the results do not depend on
+  // the thread count. `progress`, when given, is advanced by one per record.
+  std::vector<Result<nlohmann::json>> CertifyBatch(std::span<const GenerationRecord> records,
+                                                   const DetectOptions& options, int threads,
+                                                   core::Progress* progress = nullptr) const;
 
   const WatermarkDetector& detector() const { return detector_; }
   const text::Normalizer& normalizer() const { return normalizer_; }

@@ -28,7 +28,8 @@
 // the key) and `CheckCompatible` compares two specs.
 //
 // Thread safety: config, key and spec are values. A processor returned by
-// MakeWatermarkProcessor holds scratch buffers and belongs to one thread at
+// MakeWatermarkProcessor (or attached to a chain by AttachWatermark) holds
+// scratch buffers and belongs to one thread at
 // a time (like the SamplerChain it is added to).
 // Ownership: processors copy what they need from the config and the key.
 #ifndef WARDEN_WATERMARK_WATERMARK_H_
@@ -183,6 +184,12 @@ struct WatermarkProcessor {
 // Validates the config and builds the matching processor.
 Result<WatermarkProcessor> MakeWatermarkProcessor(const WatermarkConfig& config,
                                                   const WatermarkKey& key);
+
+// Builds the processor (MakeWatermarkProcessor) and puts it in its place in
+// `chain`: the selector for kGumbel, otherwise appended to the processors.
+// The chain owns it afterwards. On error the chain is unchanged.
+Status AttachWatermark(const WatermarkConfig& config, const WatermarkKey& key,
+                       lm::SamplerChain* chain);
 
 }  // namespace warden::watermark
 

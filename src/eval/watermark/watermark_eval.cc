@@ -222,13 +222,7 @@ Status EvalRun::Generate() {
       so.seed = eval::StreamSeed(opts_.seed, "sample", i);
       lm::SamplerChain chain(so);
       if (arms_[a].watermarked) {
-        WARDEN_ASSIGN_OR_RETURN(watermark::WatermarkProcessor wp,
-                                watermark::MakeWatermarkProcessor(arms_[a].config, key_));
-        if (wp.is_selector) {
-          chain.SetSelector(std::move(wp.processor));
-        } else {
-          chain.AddProcessor(std::move(wp.processor));
-        }
+        WARDEN_RETURN_IF_ERROR(watermark::AttachWatermark(arms_[a].config, key_, &chain));
       }
       WARDEN_ASSIGN_OR_RETURN(lm::Generation g, warden::lm::Generate(model_, chain, prompts_[i], gen));
       Sample& s = samples_[a][i];

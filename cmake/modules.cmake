@@ -79,7 +79,8 @@ warden_library(warden_guard DIR guard
           sha256.h stream.cc
   HEADERS guard.h classifier.h classifier_recipe.h lexicon.h pii.h policy.h secrets.h stream.h
   WARDEN_DEPS warden_lm warden_text_normalize
-  PRIVATE_LIBS ICU::uc ICU::i18n ${PHONENUMBER_LIB} PkgConfig::TOMLPP nlohmann_json::nlohmann_json)
+  PRIVATE_LIBS ICU::uc ICU::i18n ${PHONENUMBER_LIB} PkgConfig::TOMLPP nlohmann_json::nlohmann_json
+               OpenSSL::Crypto)
 
 warden_library(warden_provenance DIR provenance
   SOURCES bloom.cc check.cc index_build.cc index_format.cc index_format.h index_inputs.cc

@@ -15,8 +15,8 @@
 #   watermark_text (text detection needs the ICU normalizer).
 
 warden_library(warden_core DIR core
-  SOURCES status.cc io.cc io_lines.cc hash.cc progress.cc svg.cc
-  HEADERS status.h token.h io.h hash.h progress.h svg.h
+  SOURCES status.cc io.cc io_lines.cc hash.cc paths.cc progress.cc svg.cc
+  HEADERS status.h token.h io.h hash.h paths.h progress.h svg.h
   PUBLIC_LIBS Threads::Threads
   PRIVATE_LIBS PkgConfig::ZSTD PkgConfig::XXHASH)
 

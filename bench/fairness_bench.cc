@@ -13,14 +13,12 @@
 #include "warden/fairness/data.h"
 #include "warden/fairness/train.h"
 #include "warden/core/io.h"
+#include "warden/core/paths.h"
 
 namespace warden::fairness {
 namespace {
 
-std::string DataDir() {
-  const char* env = std::getenv("WARDEN_DATA_DIR");
-  return std::string(env ? env : "../shared/data") + "/fairness";
-}
+std::string DataDir() { return core::ResolveResourcePaths({}).data_dir + "/fairness"; }
 
 struct AdultData {
   fairness::Matrix x;

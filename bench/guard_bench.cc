@@ -15,6 +15,7 @@
 #include "warden/guard/pii.h"
 #include "warden/guard/policy.h"
 #include "warden/guard/secrets.h"
+#include "warden/core/paths.h"
 
 namespace warden::guard {
 namespace {
@@ -49,13 +50,13 @@ const guard::Guard& SharedGuard() {
   static const auto* g = [] {
     std::vector<std::unique_ptr<guard::Scanner>> extra;
     if (auto cls = guard::LoadClassifierScanners("models/guard"); cls.ok()) extra = std::move(cls).value();
-    return guard::Guard::Create(AllOnPolicy(), std::move(extra)).value().release();
+    return guard::Guard::Create(AllOnPolicy(), core::ResolveResourcePaths({}), std::move(extra)).value().release();
   }();
   return *g;
 }
 
 const guard::Guard& RulesOnlyGuard() {
-  static const auto* g = guard::Guard::Create(AllOnPolicy()).value().release();
+  static const auto* g = guard::Guard::Create(AllOnPolicy(), core::ResolveResourcePaths({})).value().release();
   return *g;
 }
 
@@ -143,7 +144,7 @@ void ScanLong(benchmark::State& state, MakeScanner make) {
 
 void BM_LexiconLong(benchmark::State& state) {
   ScanLong(state, [] {
-    return guard::LexiconScanner::Create(guard::LoadDefaultLexicon(guard::DefaultGuardDataDir(), nullptr),
+    return guard::LexiconScanner::Create(guard::LoadDefaultLexicon(core::ResolveResourcePaths({}).data_dir, nullptr),
                                   guard::BuiltinAllowList())
         .value();
   });
@@ -153,7 +154,7 @@ BENCHMARK(BM_LexiconLong)->Unit(benchmark::kMillisecond);
 void BM_PiiLong(benchmark::State& state) {
   ScanLong(state, [] {
     guard::PiiOptions o;
-    o.names = guard::LoadDefaultNameGazetteer();
+    o.names = guard::LoadDefaultNameGazetteer(core::ResolveResourcePaths({}).models_dir);
     return guard::PiiScanner::Create(o).value();
   });
 }

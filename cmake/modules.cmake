@@ -15,8 +15,8 @@
 #   watermark_text (text detection needs the ICU normalizer).
 
 warden_library(warden_core DIR core
-  SOURCES status.cc io.cc io_lines.cc hash.cc progress.cc svg.cc parallel.cc strings.cc
-  HEADERS status.h token.h io.h hash.h progress.h svg.h parallel.h strings.h
+  SOURCES status.cc io.cc io_lines.cc hash.cc parallel.cc paths.cc progress.cc strings.cc svg.cc
+  HEADERS status.h token.h io.h hash.h parallel.h paths.h progress.h strings.h svg.h
   PUBLIC_LIBS Threads::Threads
   PRIVATE_LIBS PkgConfig::ZSTD PkgConfig::XXHASH)
 
@@ -80,7 +80,8 @@ warden_library(warden_guard DIR guard
           sha256.h stream.cc
   HEADERS guard.h classifier.h classifier_recipe.h lexicon.h pii.h policy.h secrets.h stream.h
   WARDEN_DEPS warden_lm warden_text_normalize
-  PRIVATE_LIBS ICU::uc ICU::i18n ${PHONENUMBER_LIB} PkgConfig::TOMLPP nlohmann_json::nlohmann_json)
+  PRIVATE_LIBS ICU::uc ICU::i18n ${PHONENUMBER_LIB} PkgConfig::TOMLPP nlohmann_json::nlohmann_json
+               OpenSSL::Crypto)
 
 warden_library(warden_provenance DIR provenance
   SOURCES bloom.cc check.cc index_build.cc index_format.cc index_format.h index_inputs.cc

@@ -12,6 +12,7 @@
 #include "warden/fairness/pipeline.h"
 #include "warden/fairness/report.h"
 #include "warden/core/io.h"
+#include "warden/core/paths.h"
 
 namespace warden::cli {
 namespace {
@@ -188,11 +189,10 @@ void RegisterFairness(CLI::App& app) {
   pr->callback([predict]() { RunPredict(*predict); });
 
   auto ev = std::make_shared<eval::EvalOptions>();
-  const char* data_env = std::getenv("WARDEN_DATA_DIR");
-  ev->data_dir = std::string(data_env ? data_env : "../shared/data") + "/fairness";
   CLI::App* e = f->add_subcommand("eval", "the evaluation of docs/fairness-eval.md");
-  e->add_option("--data-dir", ev->data_dir, "Adult, German credit, Communities files")
-      ->capture_default_str();
+  e->add_option("--data-dir", ev->data_dir,
+                "Adult, German credit, Communities files (default <data dir>/fairness: "
+                "$WARDEN_DATA_DIR, else ../shared/data)");
   e->add_option("--out", ev->markdown_path, "markdown page to write");
   e->add_option("--html", ev->html_path, "HTML report to write");
   e->add_option("--json", ev->json_path, "JSON summary to write");
@@ -201,6 +201,7 @@ void RegisterFairness(CLI::App& app) {
   e->add_option("--epsilon", ev->epsilon, "constraint bound")->capture_default_str();
   e->add_flag("--quick", ev->quick, "smoke test: fewer iterations and resamples, no sweep");
   e->callback([ev]() {
+    if (ev->data_dir.empty()) ev->data_dir = core::ResolveResourcePaths({}).data_dir + "/fairness";
     ev->command =
         "warden fairness eval" + (ev->markdown_path.empty() ? "" : " --out " + ev->markdown_path) +
         (ev->html_path.empty() ? "" : " --html " + ev->html_path) +

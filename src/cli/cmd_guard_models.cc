@@ -8,28 +8,30 @@
 #include "eval/guard/classifier_eval.h"
 #include "warden/guard/classifier_recipe.h"
 #include "warden/core/io.h"
+#include "warden/core/paths.h"
 
 namespace warden::cli {
 namespace {
 
-std::string DefaultDataDir() {
-  const char* env = std::getenv("WARDEN_DATA_DIR");
-  return env != nullptr && *env != '\0' ? env : "../shared/data";
-}
-
 struct DataFlags {
-  std::string data_dir = DefaultDataDir();
+  std::string data_dir;  // "" = resolved (core::ResolveResourcePaths)
   std::string benign = "data/guard/benign_requests.tsv";
   uint64_t seed = guard::GuardDataConfig{}.seed;
   void Register(CLI::App* app) {
     app->add_option("--data-dir", data_dir,
-                    "directory holding guard/ (default $WARDEN_DATA_DIR or ../shared/data)");
+                    "directory holding guard/ (default $WARDEN_DATA_DIR, else ../shared/data "
+                    "from the working directory or from the executable's grandparent)");
     app->add_option("--benign", benign, "benign request set (group<TAB>text lines)");
     app->add_option("--seed", seed, "split seed");
   }
-  guard::GuardDataConfig ToConfig() const { return {data_dir, benign, seed}; }
+  std::string DataDir() const {
+    core::ResourcePaths explicit_paths;
+    explicit_paths.data_dir = data_dir;
+    return core::ResolveResourcePaths(explicit_paths).data_dir;
+  }
+  guard::GuardDataConfig ToConfig() const { return {DataDir(), benign, seed}; }
   std::string Args() const {
-    return "--data-dir " + data_dir + " --benign " + benign + " --seed " + std::to_string(seed);
+    return "--data-dir " + DataDir() + " --benign " + benign + " --seed " + std::to_string(seed);
   }
 };
 

@@ -121,7 +121,7 @@ Result<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
   std::string compressed;
   if (IsZstdPath(path)) {
     WARDEN_ASSIGN_OR_RETURN(compressed, ZstdCompress(data));
@@ -131,7 +131,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   WARDEN_RETURN_IF_ERROR(CreateParentDirectories(path));
   std::random_device rd;
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return ErrnoStatus(tmp, "cannot create");
   Status s = WriteAll(fd, tmp, data);
   if (s.ok() && ::fsync(fd) != 0) s = ErrnoStatus(tmp, "fsync failed");

@@ -87,7 +87,23 @@ Status Vault::Save(const std::string& path) const {
     entries.push_back({{"pseudonym", p}, {"type", key.substr(0, z)}, {"value", key.substr(z + 1)}});
   }
   nlohmann::json j = {{"format", "warden-guard-vault-1"}, {"entries", entries}};
-  return core::WriteFileAtomic(path, j.dump(1) + "\n");
+  WARDEN_RETURN_IF_ERROR(CheckVaultLocation(path));
+  // Personal data: readable by its owner only. An existing vault keeps its
+  // mode when that is stricter; it is never made more readable.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::exists(parent, ec)) {
+    if (!fs::create_directories(parent, ec) && ec) {
+      return Status::IOError(parent.string() + ": cannot create: " + ec.message());
+    }
+    fs::permissions(parent, fs::perms::owner_all, ec);
+  }
+  unsigned mode = 0600;
+  if (const auto st = fs::status(path, ec); !ec && fs::exists(st)) {
+    mode &= static_cast<unsigned>(st.permissions());
+  }
+  return core::WriteFileAtomic(path, j.dump(1) + "\n", mode);
 }
 
 std::string Vault::Pseudonym(std::string_view type, std::string_view value) {
@@ -124,18 +140,18 @@ std::string Vault::Unmask(std::string_view text) const {
 Guard::Guard(Policy policy) : policy_(std::move(policy)) {}
 Guard::~Guard() = default;
 
-Result<std::unique_ptr<Guard>> Guard::Create(Policy policy,
+Result<std::unique_ptr<Guard>> Guard::Create(Policy policy, const core::ResourcePaths& paths,
                                              std::vector<std::unique_ptr<Scanner>> extra) {
   std::unique_ptr<Guard> g(new Guard(std::move(policy)));
   std::vector<std::string> allow = BuiltinAllowList();
   for (const auto& w : g->policy_.allow_words) allow.push_back(w);
   WARDEN_ASSIGN_OR_RETURN(
       auto lexicon,
-      LexiconScanner::Create(LoadDefaultLexicon(DefaultGuardDataDir(), nullptr), allow));
+      LexiconScanner::Create(LoadDefaultLexicon(paths.data_dir, nullptr), allow));
   g->lexicon_ = lexicon.get();
   g->scanners_.push_back(std::move(lexicon));
   PiiOptions pii;
-  pii.names = LoadDefaultNameGazetteer();
+  pii.names = LoadDefaultNameGazetteer(paths.models_dir);
   WARDEN_ASSIGN_OR_RETURN(auto pii_scanner, PiiScanner::Create(std::move(pii)));
   g->scanners_.push_back(std::move(pii_scanner));
   g->scanners_.push_back(std::make_unique<SecretsScanner>());

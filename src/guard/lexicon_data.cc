@@ -206,18 +206,12 @@ std::vector<std::string> BuiltinAllowList() {
 
 std::vector<LexiconTerm> Compilable(std::vector<LexiconTerm> terms);
 
-std::string DefaultGuardDataDir() {
-  if (const char* env = std::getenv("WARDEN_DATA_DIR"); env != nullptr && *env != 0) return env;
-#ifdef WARDEN_DEFAULT_DATA_DIR
-  if (std::filesystem::exists(WARDEN_DEFAULT_DATA_DIR)) return WARDEN_DEFAULT_DATA_DIR;
-#endif
-  return "../shared/data";
-}
-
 std::vector<LexiconTerm> LoadDefaultLexicon(const std::string& data_dir, bool* from_data) {
   const std::string dir = data_dir + "/guard/";
-  auto a = LoadLdnoobw(dir + "ldnoobw_en.txt");
-  auto b = LoadSurgeCsv(dir + "surge_profanity_en.csv");
+  auto a = data_dir.empty() ? Result<std::vector<LexiconTerm>>(Status::NotFound("no data dir"))
+                            : LoadLdnoobw(dir + "ldnoobw_en.txt");
+  auto b = data_dir.empty() ? Result<std::vector<LexiconTerm>>(Status::NotFound("no data dir"))
+                            : LoadSurgeCsv(dir + "surge_profanity_en.csv");
   if (a.ok() && b.ok()) {
     std::vector<LexiconTerm> terms = std::move(a).value();
     for (auto& t : b.value()) terms.push_back(std::move(t));

@@ -161,16 +161,12 @@ std::string NameGazetteer::Serialize() const {
   return out;
 }
 
-NameGazetteer LoadDefaultNameGazetteer() {
-  std::vector<std::string> candidates = {"models/guard/person_names.tsv"};
-#ifdef WARDEN_DEFAULT_MODELS_DIR
-  candidates.push_back(std::string(WARDEN_DEFAULT_MODELS_DIR) + "/guard/person_names.tsv");
-#endif
-  for (const auto& p : candidates) {
-    if (!std::filesystem::exists(p)) continue;
-    auto g = NameGazetteer::Load(p);
-    if (g.ok()) return std::move(g).value();
-  }
+NameGazetteer LoadDefaultNameGazetteer(const std::string& models_dir) {
+  if (models_dir.empty()) return {};
+  const std::string p = models_dir + "/guard/person_names.tsv";
+  if (!std::filesystem::exists(p)) return {};
+  auto g = NameGazetteer::Load(p);
+  if (g.ok()) return std::move(g).value();
   return {};
 }
 

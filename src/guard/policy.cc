@@ -176,6 +176,28 @@ Result<Policy> FromTable(const toml::table& root, const std::string& source) {
   return p;
 }
 
+// "${state}/NAME" -> state_dir/NAME; relative -> next to the policy file.
+Result<std::string> ResolveVaultPath(const std::string& raw, const std::string& policy_file,
+                                     const std::string& state_dir) {
+  namespace fs = std::filesystem;
+  if (raw.empty()) return raw;
+  static constexpr std::string_view kState = "${state}";
+  if (raw.rfind(kState, 0) == 0) {
+    if (state_dir.empty()) {
+      return Status::InvalidArgument(
+          policy_file + ": mask.vault: " + raw +
+          " needs a per-user state directory, and none is known (set WARDEN_STATE_DIR, "
+          "XDG_STATE_HOME or HOME, or pass --vault PATH)");
+    }
+    std::string rest = raw.substr(kState.size());
+    while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+    return (fs::path(state_dir) / rest).string();
+  }
+  const fs::path v(raw);
+  if (v.is_absolute()) return raw;
+  return (fs::path(policy_file).parent_path() / v).lexically_normal().string();
+}
+
 }  // namespace
 
 std::string_view StrengthName(Strength s) {
@@ -220,22 +242,43 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& source) {
   }
 }
 
-Result<Policy> LoadPolicy(const std::string& name_or_path) {
+Result<Policy> LoadPolicy(const std::string& name_or_path, const core::ResourcePaths& paths) {
   std::vector<std::string> candidates = {name_or_path};
-  if (name_or_path.find('/') == std::string::npos &&
-      name_or_path.find(".toml") == std::string::npos) {
-    candidates.push_back("policies/" + name_or_path + ".toml");
-#ifdef WARDEN_DEFAULT_POLICIES_DIR
-    candidates.push_back(std::string(WARDEN_DEFAULT_POLICIES_DIR) + "/" + name_or_path + ".toml");
-#endif
-  }
+  const bool bare_name = name_or_path.find('/') == std::string::npos &&
+                         name_or_path.find(".toml") == std::string::npos;
+  const std::string shipped =
+      (paths.policies_dir.empty() ? std::string("policies") : paths.policies_dir) + "/" +
+      name_or_path + ".toml";
+  if (bare_name) candidates.push_back(shipped);
   for (const std::string& path : candidates) {
     if (!std::filesystem::is_regular_file(path)) continue;
     WARDEN_ASSIGN_OR_RETURN(std::string text, core::ReadFile(path));
-    return ParsePolicy(text, path);
+    WARDEN_ASSIGN_OR_RETURN(Policy p, ParsePolicy(text, path));
+    WARDEN_ASSIGN_OR_RETURN(p.vault_path,
+                            ResolveVaultPath(p.vault_path, path, paths.state_dir));
+    return p;
   }
-  return Status::NotFound("policy \"" + name_or_path + "\": no such file, and no policies/" +
-                          name_or_path + ".toml");
+  return Status::NotFound("policy \"" + name_or_path + "\": no such file" +
+                          (bare_name ? ", and no " + shipped : std::string()));
+}
+
+Status CheckVaultLocation(const std::string& vault_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path abs = fs::weakly_canonical(fs::absolute(vault_path, ec), ec);
+  if (ec) abs = fs::absolute(vault_path).lexically_normal();
+  for (fs::path dir = abs.parent_path();; dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) {
+      return Status::InvalidArgument(
+          "guard vault " + vault_path + " would be inside the git work tree " + dir.string() +
+          ": a vault holds personal data in clear and must never be committed; choose a "
+          "location outside any repository with --vault PATH (the shipped policies use the "
+          "per-user state directory: $WARDEN_STATE_DIR, else $XDG_STATE_HOME/warden, else "
+          "~/.local/state/warden)");
+    }
+    if (dir == dir.parent_path()) break;
+  }
+  return Status::Ok();
 }
 
 }  // namespace warden::guard

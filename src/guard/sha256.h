@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4), for recording which data files a model was trained
-// on. Not for anything secret-dependent: it is plain, not constant-time.
+// SHA-256 (FIPS 180-4) through libcrypto's EVP interface, for recording which
+// data files a model was trained on. Stateless; safe from any thread.
 #ifndef WARDEN_SRC_GUARD_SHA256_H_
 #define WARDEN_SRC_GUARD_SHA256_H_
 

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end checks of `warden guard scan|unmask`: exit codes (0 allowed,
 # 2 blocked, 1 error), masking, pseudonym vault round trip, JSONL, and the
-# line-and-field error of a broken policy. Rules only (no classifiers), run
-# from the source tree so policies/ and models/ are found. $1 is the binary.
+# line-and-field error of a broken policy, and where vaults may go (mode
+# 0600, relative to the policy file, never inside a git work tree). Rules
+# only (no classifiers), run from the source tree so policies/ and models/
+# are found. $1 is the binary.
 set -uo pipefail
 W="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Shipped policies keep their vaults in the per-user state directory.
+export WARDEN_STATE_DIR="$tmp/state"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -38,6 +42,28 @@ printf 'ann@x.org then bob@y.org then ann@x.org' |
 grep -q '^<EMAIL_1> then <EMAIL_2> then <EMAIL_1>$' "$tmp/out" || fail "pseudonyms: $(cat "$tmp/out" "$tmp/err")"
 tail -1 "$tmp/out" | "$W" guard unmask --vault "$tmp/vault.json" - >"$tmp/un"
 grep -q '^ann@x.org then bob@y.org then ann@x.org$' "$tmp/un" || fail "unmask: $(cat "$tmp/un")"
+
+[ "$(stat -c %a "$tmp/vault.json")" = 600 ] || fail "vault mode: $(stat -c %a "$tmp/vault.json")"
+
+# A relative vault in a policy file lives next to the policy file.
+mkdir -p "$tmp/pol"
+sed 's/^style = "pseudonym"$/style = "pseudonym"\nvault = "v.json"/' "$tmp/p.toml" >"$tmp/pol/rel.toml"
+printf 'ann@x.org' | "$W" guard scan --no-classifiers --policy "$tmp/pol/rel.toml" - >"$tmp/out" 2>"$tmp/err"
+[ -f "$tmp/pol/v.json" ] || fail "relative vault next to the policy: $(cat "$tmp/err")"
+
+# focus-group: the vault lands in $WARDEN_STATE_DIR, never in the checkout.
+printf 'mail ann@x.org' | "$W" guard scan --no-classifiers --policy focus-group - >"$tmp/out" 2>"$tmp/err"
+[ -f "$tmp/state/focus-group-vault.json" ] || fail "focus-group vault in the state dir: $(cat "$tmp/err")"
+[ ! -e guard-vault.json ] && [ ! -e focus-group-vault.json ] || fail "a vault appeared in the checkout"
+
+# A vault inside a git work tree is refused, naming the path and --vault.
+mkdir -p "$tmp/repo/.git"
+printf 'mail ann@x.org' | "$W" guard scan --no-classifiers --policy "$tmp/p.toml" --vault "$tmp/repo/v.json" - >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "vault inside a git tree exits 1"
+grep -q "$tmp/repo/v.json.*git work tree.*--vault PATH" "$tmp/err" || fail "refusal message: $(cat "$tmp/err")"
+[ ! -e "$tmp/repo/v.json" ] || fail "refused vault was written"
+printf 'mail ann@x.org' | WARDEN_STATE_DIR="$tmp/repo/state" "$W" guard scan --no-classifiers --policy focus-group - >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "focus-group with a state dir inside a git tree exits 1"
 
 printf '{"text":"call 555-0100"}\n{"text":"hello"}\n' |
   "$W" guard scan --no-classifiers --jsonl - >"$tmp/out" 2>"$tmp/err"

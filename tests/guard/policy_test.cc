@@ -9,6 +9,10 @@
 namespace warden::guard {
 namespace {
 
+// Builtin lists only; the shipped focus-group vault goes under this state
+// directory (never created by these tests).
+const core::ResourcePaths kNoPaths{"", "", "", "/nonexistent-warden-state"};
+
 constexpr const char* kPolicy = R"(name = "t"
 disclaimer = "checked"
 [input]
@@ -25,7 +29,7 @@ std::unique_ptr<Guard> MakeGuard(bool pseudonyms = false) {
   auto p = ParsePolicy(kPolicy, "t.toml");
   EXPECT_TRUE(p.ok()) << p.status().ToString();
   p->pseudonyms = pseudonyms;
-  auto g = Guard::Create(*p);
+  auto g = Guard::Create(*p, core::ResourcePaths{});
   EXPECT_TRUE(g.ok()) << g.status().ToString();
   return std::move(g).value();
 }
@@ -77,12 +81,12 @@ TEST(GuardPolicy, ErrorsNameLineAndField) {
 
 TEST(GuardPolicy, ShippedPoliciesParse) {
   for (const char* name : {"default", "focus-group", "creative-writing"}) {
-    auto p = LoadPolicy(std::string(WARDEN_SOURCE_DIR) + "/policies/" + name + ".toml");
+    auto p = LoadPolicy(std::string(WARDEN_SOURCE_DIR) + "/policies/" + name + ".toml", kNoPaths);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     EXPECT_EQ(p->name, name);
   }
-  auto cw = LoadPolicy(std::string(WARDEN_SOURCE_DIR) + "/policies/creative-writing.toml");
-  auto g = Guard::Create(*cw);
+  auto cw = LoadPolicy(std::string(WARDEN_SOURCE_DIR) + "/policies/creative-writing.toml", kNoPaths);
+  auto g = Guard::Create(*cw, core::ResourcePaths{});
   ASSERT_TRUE(g.ok());
   EXPECT_FALSE((*g)->Apply("damn this shit", Direction::kOutput, nullptr)->blocked);
   EXPECT_TRUE((*g)->Apply("you f4ggot", Direction::kOutput, nullptr)->blocked);

@@ -24,8 +24,9 @@ namespace warden::core {
 // Reads a whole file ("-" = standard input); a ".zst" name is decompressed.
 Result<std::string> ReadFile(const std::string& path);
 // Writes atomically (temp file + rename); ".zst" names are compressed.
-// Missing parent directories are created.
-Status WriteFileAtomic(const std::string& path, std::string_view data);
+// Missing parent directories are created. `mode` is the new file's
+// permission bits (before the umask).
+Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned mode = 0644);
 // Creates the directories above `path` that do not exist yet.
 Status CreateParentDirectories(const std::string& path);
 bool FileExists(const std::string& path);

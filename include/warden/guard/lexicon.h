@@ -24,8 +24,8 @@
 // original text; evidence = the original matched text and the term.
 //
 // Data: the LDNOOBW and Surge AI lists are read at run time from
-// $WARDEN_DATA_DIR/guard (default: the shared data directory next to the
-// source tree), never committed. Without them, a small warden-authored list
+// <data dir>/guard (core::ResourcePaths::data_dir, given by the caller),
+// never committed. Without them, a small warden-authored list
 // (BuiltinDenyList) is used, so a fresh machine still filters the commonest
 // terms.
 //
@@ -67,11 +67,9 @@ Result<std::vector<std::string>> LoadAllowList(const std::string& path);
 std::vector<LexiconTerm> BuiltinDenyList();
 std::vector<std::string> BuiltinAllowList();
 
-// $WARDEN_DATA_DIR, else WARDEN_DEFAULT_DATA_DIR given at build time, else
-// "../shared/data" relative to the working directory.
-std::string DefaultGuardDataDir();
-// LDNOOBW + Surge from `data_dir`/guard when both exist, else the builtin
-// list; `*from_data` tells which.
+// LDNOOBW + Surge from `data_dir`/guard when both exist, else (and when
+// `data_dir` is empty) the builtin list; `*from_data` tells which. The
+// caller resolves `data_dir` (core::ResolveResourcePaths).
 std::vector<LexiconTerm> LoadDefaultLexicon(const std::string& data_dir, bool* from_data);
 
 class LexiconScanner final : public Scanner {

@@ -77,9 +77,9 @@ class PiiScanner final : public Scanner {
   PiiOptions options_;
 };
 
-// models/guard/person_names.tsv relative to the working directory or to
-// WARDEN_DEFAULT_MODELS_DIR; empty gazetteer when absent.
-NameGazetteer LoadDefaultNameGazetteer();
+// `models_dir`/guard/person_names.tsv (core::ResourcePaths::models_dir);
+// empty gazetteer when absent or when `models_dir` is empty.
+NameGazetteer LoadDefaultNameGazetteer(const std::string& models_dir);
 
 }  // namespace warden::guard
 

@@ -12,7 +12,7 @@
 //   ...
 //   [mask]
 //   style = "placeholder"         # "<EMAIL>", or "pseudonym": "<EMAIL_1>",
-//   vault = "guard-vault.json"    # consistent, reversible through the vault
+//   vault = "${state}/v.json"     # consistent, reversible through the vault
 //   [allow]
 //   words  = ["Scunthorpe"]       # lexicon allowlist
 //   values = ["help@example.com"] # PII and secret values never reported
@@ -25,6 +25,15 @@
 // masked by blocking. A broken file gives an error naming the file, line and
 // field.
 //
+// The vault maps pseudonyms back to the personal data they hide, in clear.
+// LoadPolicy resolves `mask.vault`: "${state}/NAME" is NAME in the per-user
+// state directory (core::ResourcePaths::state_dir: $WARDEN_STATE_DIR, else
+// $XDG_STATE_HOME/warden, else ~/.local/state/warden), a relative path is
+// relative to the policy file's directory, an absolute one is kept. Vault
+// files are written with mode 0600 (an existing file keeps a stricter mode)
+// and never inside a git work tree (CheckVaultLocation).
+//
+// Ownership: Guard owns its scanners; Policy, Vault and Verdict are values.
 // Thread safety: Policy is a value. Guard is immutable after construction
 // and Apply is safe from many threads when each call gets its own Vault.
 #ifndef WARDEN_GUARD_POLICY_H_
@@ -38,6 +47,7 @@
 
 #include "warden/guard/guard.h"
 #include "warden/guard/lexicon.h"
+#include "warden/core/paths.h"
 #include "warden/core/status.h"
 
 namespace warden::guard {
@@ -69,23 +79,33 @@ struct Policy {
   DirectionPolicy input;
   DirectionPolicy output;
   bool pseudonyms = false;  // mask style
-  std::string vault_path;   // "" = no vault file
+  std::string vault_path;   // "" = no vault file; resolved by LoadPolicy
   std::vector<std::string> allow_words;
   std::vector<std::string> allow_values;
 
   const DirectionPolicy& For(Direction d) const { return d == Direction::kInput ? input : output; }
 };
 
-// Parses TOML text; `source` names the file in error messages.
+// Parses TOML text; `source` names the file in error messages. The vault
+// path is left as written.
 Result<Policy> ParsePolicy(std::string_view toml_text, const std::string& source);
-// A file path, or a shipped policy name looked up as policies/<name>.toml in
-// the working directory, then in the source tree's policies/.
-Result<Policy> LoadPolicy(const std::string& name_or_path);
+// A file path, or a shipped policy name looked up as
+// `paths.policies_dir`/<name>.toml. The vault path is resolved against the
+// policy file's directory and `paths.state_dir` (see above).
+Result<Policy> LoadPolicy(const std::string& name_or_path, const core::ResourcePaths& paths);
+
+// Refuses (kInvalidArgument, naming the path and the repository and telling
+// how to choose another with --vault PATH) a vault path that lies inside a
+// git work tree: a directory above it, or its own, holds ".git".
+Status CheckVaultLocation(const std::string& vault_path);
 
 // Pseudonyms for masked values, consistent within a vault and reversible.
 class Vault {
  public:
   static Result<Vault> Load(const std::string& path);  // missing file: empty
+  // Atomic write, mode 0600 (or the existing file's mode if stricter);
+  // refuses a path inside a git work tree (CheckVaultLocation). A missing
+  // parent directory is created with mode 0700.
   Status Save(const std::string& path) const;
   // "<TYPE_n>" for `value`, the same one every time.
   std::string Pseudonym(std::string_view type, std::string_view value);
@@ -110,9 +130,11 @@ struct Verdict {
 // The scanners plus a policy: scan, decide, transform.
 class Guard {
  public:
-  // Lexicon (data lists or builtin, plus the policy's allow words), PII,
-  // secrets and invalid-UTF-8 scanners, plus `extra` (classifiers).
-  static Result<std::unique_ptr<Guard>> Create(Policy policy,
+  // Lexicon (the lists under `paths.data_dir`/guard, else builtin, plus the
+  // policy's allow words), PII (person names from `paths.models_dir`/guard
+  // when present), secrets and invalid-UTF-8 scanners, plus `extra`
+  // (classifiers). Empty directories mean the builtin lists only.
+  static Result<std::unique_ptr<Guard>> Create(Policy policy, const core::ResourcePaths& paths,
                                                std::vector<std::unique_ptr<Scanner>> extra = {});
   ~Guard();
 

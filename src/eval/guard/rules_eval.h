@@ -24,6 +24,7 @@
 #include "warden/guard/lexicon.h"
 #include "warden/guard/pii.h"
 #include "warden/guard/policy.h"
+#include "warden/core/paths.h"
 #include "warden/core/status.h"
 
 namespace warden::eval {
@@ -72,6 +73,22 @@ struct PolicyEval {
 };
 Result<PolicyEval> EvaluatePolicy(const guard::Guard& guard, const std::vector<EvasionCase>& suite,
                                   const std::string& presidio_json_path);
+
+// The whole of docs/guard-eval.md: PII, the evasion suite, and the shipped
+// focus-group policy (rules only) on both.
+struct RulesEvalOptions {
+  // data_dir (holding guard/), policies_dir (focus-group), models_dir
+  // (person names for the focus-group guard).
+  core::ResourcePaths paths;
+  // The --data-dir the page's command line shows ("" prints "<shared data>").
+  std::string command_data_dir;
+};
+struct RulesEvalPage {
+  std::string markdown;
+  std::string gazetteer;  // person names from the training half, serialized
+  double structured_f1 = 0, caught = 0, false_positive_rate = 0;
+};
+Result<RulesEvalPage> RenderRulesEval(const RulesEvalOptions& options);
 
 }  // namespace warden::eval
 

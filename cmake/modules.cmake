@@ -16,7 +16,7 @@
 
 warden_library(warden_core DIR core
   SOURCES status.cc io.cc io_lines.cc hash.cc parallel.cc paths.cc progress.cc strings.cc svg.cc
-  HEADERS status.h token.h io.h hash.h parallel.h paths.h progress.h strings.h svg.h
+  HEADERS status.h token.h version.h io.h hash.h parallel.h paths.h progress.h strings.h svg.h
   PUBLIC_LIBS Threads::Threads
   PRIVATE_LIBS PkgConfig::ZSTD PkgConfig::XXHASH)
 

@@ -34,7 +34,7 @@ LAYERS = {
 }
 
 # Public headers that declare only types and inline functions.
-HEADER_ONLY = {'include/warden/core/token.h', 'include/warden/warden.h'}
+HEADER_ONLY = {'include/warden/core/token.h', 'include/warden/core/version.h', 'include/warden/warden.h'}
 
 
 def parse_modules(path):

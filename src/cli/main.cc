@@ -2,11 +2,11 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common.h"
-#include "warden/watermark/watermark.h"
+#include "warden/core/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"warden: responsible generative AI (watermarks, guardrails, provenance, fairness)"};
-  app.set_version_flag("--version", std::string(warden::watermark::kWardenVersion));
+  app.set_version_flag("--version", std::string(warden::core::kVersion));
   app.require_subcommand(1);
   warden::cli::RegisterDemo(app);
   warden::cli::RegisterLm(app);

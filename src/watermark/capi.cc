@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "warden/core/version.h"
 #include "warden/lm/sampler.h"
 #include "warden/watermark/watermark.h"
 #include "warden/watermark/detect.h"
@@ -76,7 +77,7 @@ warden::Result<warden::watermark::WatermarkKey> ToKey(const uint8_t* key, size_t
 extern "C" {
 
 const char* warden_last_error(void) { return g_last_error.c_str(); }
-const char* warden_version(void) { return warden::watermark::kWardenVersion.data(); }
+const char* warden_version(void) { return warden::core::kVersion.data(); }
 
 warden_watermark_params warden_watermark_default_params(void) {
   return warden_watermark_params{WARDEN_SCHEME_KGW, 0.25, 2.0, 1, WARDEN_SEEDING_LEFTHASH, 0};

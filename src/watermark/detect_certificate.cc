@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "warden/watermark/detect.h"
+#include "warden/core/version.h"
 
 namespace warden::watermark {
 namespace {
@@ -40,7 +41,7 @@ nlohmann::json SpanJson(const SpanScore& s, Scheme scheme) {
 nlohmann::json WatermarkDetector::Certificate(const DetectionResult& r,
                                               const CertificateOptions& options) const {
   nlohmann::json j;
-  j["warden_version"] = std::string(kWardenVersion);
+  j["warden_version"] = std::string(core::kVersion);
   j["watermark"] = spec().ToJson();
   j["normalization"] = options.normalization;
   j["detection"] = {

@@ -1,6 +1,8 @@
 // The UCI loaders on the real files; skipped when the data is absent.
 #include <gtest/gtest.h>
 
+#include "source_dir.h"
+
 #include <cstdlib>
 #include <numeric>
 #include <string>
@@ -12,8 +14,7 @@ namespace warden::fairness {
 namespace {
 
 std::string DataDir() {
-  const char* env = std::getenv("WARDEN_DATA_DIR");
-  return std::string(env ? env : WARDEN_SOURCE_DIR "/../shared/data") + "/fairness";
+  return ::warden::testing::SharedDataDir() + "/fairness";
 }
 
 TEST(FairnessDatasets, AdultTrainAndTest) {

@@ -2,6 +2,8 @@
 // dataset loaders on the real data when it is present.
 #include <gtest/gtest.h>
 
+#include "source_dir.h"
+
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -120,7 +122,7 @@ TEST(GuardDataTest, Sha256KnownVectors) {
 
 TEST(GuardDataTest, CommittedBenignSetIsLargeAndWellFormed) {
   auto benign =
-      LoadBenignRequests(std::string(WARDEN_SOURCE_DIR) + "/data/guard/benign_requests.tsv");
+      LoadBenignRequests(::warden::testing::SourceDir() + "/data/guard/benign_requests.tsv");
   ASSERT_TRUE(benign.ok()) << benign.status().ToString();
   EXPECT_GE(benign->size(), 1000u);
   std::set<std::string> texts;
@@ -129,8 +131,7 @@ TEST(GuardDataTest, CommittedBenignSetIsLargeAndWellFormed) {
 }
 
 std::string DataDir() {
-  const char* env = std::getenv("WARDEN_DATA_DIR");
-  return env != nullptr ? env : std::string(WARDEN_SOURCE_DIR) + "/../shared/data";
+  return ::warden::testing::SharedDataDir();
 }
 
 TEST(GuardDataTest, LoadsTheRealDatasets) {

@@ -2,6 +2,8 @@
 // the committed models.
 #include <gtest/gtest.h>
 
+#include "source_dir.h"
+
 #include <algorithm>
 #include <string>
 
@@ -141,7 +143,7 @@ TEST(ToxicityScannerTest, RefusesAModelWithoutItsClasses) {
   EXPECT_FALSE(InjectionScanner::Create(*m).ok());
 }
 
-std::string CommittedModels() { return std::string(WARDEN_SOURCE_DIR) + "/models/guard"; }
+std::string CommittedModels() { return ::warden::testing::SourceDir() + "/models/guard"; }
 
 TEST(CommittedGuardModelsTest, LoadAndSeparateObviousCases) {
   auto scanners = LoadClassifierScanners(CommittedModels());

@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "warden/guard/guard.h"
+#include "source_dir.h"
 
 namespace warden::guard::testing {
 
 // $WARDEN_DATA_DIR, else the shared data directory next to the source tree.
 inline std::string DataDir() {
-  if (const char* env = std::getenv("WARDEN_DATA_DIR"); env != nullptr && *env != 0) return env;
-  return std::string(WARDEN_SOURCE_DIR) + "/../shared/data";
+  return ::warden::testing::SharedDataDir();
 }
 
 inline bool HasGuardData(const std::string& file) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "source_dir.h"
+
 #include <filesystem>
 
 #include "warden/guard/stream.h"
@@ -81,11 +83,11 @@ TEST(GuardPolicy, ErrorsNameLineAndField) {
 
 TEST(GuardPolicy, ShippedPoliciesParse) {
   for (const char* name : {"default", "focus-group", "creative-writing"}) {
-    auto p = LoadPolicy(std::string(WARDEN_SOURCE_DIR) + "/policies/" + name + ".toml", kNoPaths);
+    auto p = LoadPolicy(::warden::testing::SourceDir() + "/policies/" + name + ".toml", kNoPaths);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     EXPECT_EQ(p->name, name);
   }
-  auto cw = LoadPolicy(std::string(WARDEN_SOURCE_DIR) + "/policies/creative-writing.toml", kNoPaths);
+  auto cw = LoadPolicy(::warden::testing::SourceDir() + "/policies/creative-writing.toml", kNoPaths);
   auto g = Guard::Create(*cw, core::ResourcePaths{});
   ASSERT_TRUE(g.ok());
   EXPECT_FALSE((*g)->Apply("damn this shit", Direction::kOutput, nullptr)->blocked);

@@ -2,6 +2,8 @@
 // policy file or in the per-user state directory, and refusal inside a git
 // work tree.
 #include <gtest/gtest.h>
+
+#include "source_dir.h"
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -91,7 +93,7 @@ TEST_F(VaultFileTest, RelativeVaultIsRelativeToThePolicyFile) {
 
 TEST_F(VaultFileTest, ShippedFocusGroupVaultIsPerUserState) {
   core::ResourcePaths paths;
-  paths.policies_dir = std::string(WARDEN_SOURCE_DIR) + "/policies";
+  paths.policies_dir = ::warden::testing::SourceDir() + "/policies";
   paths.state_dir = (root_ / "state").string();
   auto p = LoadPolicy("focus-group", paths);
   ASSERT_TRUE(p.ok()) << p.status().ToString();

@@ -1,8 +1,10 @@
 // The language-model backend interface.
 //
 // Every model warden decodes with implements `LanguageModel`: the embedded
-// Kneser-Ney n-gram model (ngram.h) now, a GGUF transformer and a remote
-// OpenAI-compatible server later. A model hands out `LmSession`s; a session
+// Kneser-Ney n-gram model (ngram.h) and GGUF transformers (gguf_model.h);
+// OpenModel (open_model.h) opens either. The remote client (remote.h) is not
+// a LanguageModel: a server returns text, not logits. A model hands out
+// `LmSession`s; a session
 // holds one decoding context (the n-gram model keeps the last order-1 tokens,
 // a transformer its KV cache), so one model can serve many sessions.
 //

@@ -46,8 +46,6 @@
 
 namespace warden::watermark {
 
-inline constexpr std::string_view kWardenVersion = "0.1.0";
-
 enum class Scheme : int32_t { kKgw = 0, kUnigram = 1, kGumbel = 2 };
 enum class Seeding : int32_t { kLeftHash = 0, kMinHash = 1, kSelfHash = 2 };
 

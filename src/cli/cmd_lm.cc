@@ -81,15 +81,8 @@ void RegisterLm(CLI::App& app) {
   p->add_option("input", ppl->input, "text or JSONL file ('-' = stdin)")->required();
   p->callback([ppl]() {
     auto m = LoadModelOrDie(ppl->model.empty() ? DefaultModelPath() : ppl->model);
-    lm::LogLikelihood total;
-    for (const std::string& doc : OrDie(lm::ReadDocuments(ppl->input))) {
-      std::vector<TokenId> ids;
-      if (m->tokenizer().eos() >= 0) ids.push_back(m->tokenizer().eos());
-      OrDie(m->tokenizer().Encode(doc, &ids));
-      lm::LogLikelihood ll = OrDie(lm::ScoreTokens(*m, ids, 1));
-      total.sum_log_prob += ll.sum_log_prob;
-      total.scored += ll.scored;
-    }
+    const std::vector<std::string> docs = OrDie(lm::ReadDocuments(ppl->input));
+    const lm::LogLikelihood total = OrDie(lm::ScoreDocuments(*m, docs));
     std::printf("tokens %lld perplexity %.3f\n", static_cast<long long>(total.scored),
                 total.Perplexity());
   });

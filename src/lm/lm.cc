@@ -15,6 +15,25 @@ double LogLikelihood::Perplexity() const {
   return std::exp(-sum_log_prob / static_cast<double>(scored));
 }
 
+Result<LogLikelihood> ScoreDocuments(const LanguageModel& model,
+                                     std::span<const std::string> documents) {
+  LogLikelihood total;
+  std::vector<TokenId> ids;
+  for (size_t d = 0; d < documents.size(); ++d) {
+    ids.clear();
+    const TokenId eos = model.tokenizer().eos();
+    if (model.wants_leading_eos() && eos >= 0) ids.push_back(eos);
+    if (Status s = model.tokenizer().Encode(documents[d], &ids); !s.ok()) {
+      return Status(s.code(), "document " + std::to_string(d + 1) + ": " + s.message());
+    }
+    if (ids.empty()) continue;
+    WARDEN_ASSIGN_OR_RETURN(LogLikelihood ll, ScoreTokens(model, ids, 1));
+    total.sum_log_prob += ll.sum_log_prob;
+    total.scored += ll.scored;
+  }
+  return total;
+}
+
 Result<LogLikelihood> ScoreTokens(const LanguageModel& model, std::span<const TokenId> tokens,
                                   size_t prefix) {
   if (prefix > tokens.size()) {

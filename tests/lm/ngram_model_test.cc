@@ -226,6 +226,38 @@ TEST(NgramModel, ScoreTokensAndPerplexity) {
   EXPECT_NEAR((LogLikelihood{-2.0 * std::log(4.0), 2}).Perplexity(), 4.0, 1e-12);
 }
 
+// ScoreDocuments scores each document on its own, behind <eos> for a model
+// that wants it, exactly as a hand-written loop over ScoreTokens would.
+TEST(NgramModel, ScoreDocumentsMatchesPerDocumentScoring) {
+  const text::BpeTokenizer tok = testing::ByteTokenizer();
+  std::mt19937_64 rng(11);
+  NgramTrainOptions opts;
+  opts.order = 3;
+  auto model = testing::TrainModel(tok, testing::RandomDocs(rng, 30, 200, 20), opts);
+  ASSERT_NE(model, nullptr);
+  ASSERT_TRUE(model->wants_leading_eos());
+  const std::vector<std::string> docs = {"abc abc", "", "cab", "aaaa bbbb"};
+  LogLikelihood expect;
+  for (const std::string& d : docs) {
+    std::vector<TokenId> ids = {model->tokenizer().eos()};
+    ASSERT_TRUE(model->tokenizer().Encode(d, &ids).ok());
+    auto ll = ScoreTokens(*model, ids, 1);
+    ASSERT_TRUE(ll.ok());
+    expect.sum_log_prob += ll->sum_log_prob;
+    expect.scored += ll->scored;
+  }
+  auto got = ScoreDocuments(*model, docs);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->scored, expect.scored);
+  EXPECT_EQ(got->scored, 7 + 0 + 3 + 9);
+  EXPECT_DOUBLE_EQ(got->sum_log_prob, expect.sum_log_prob);
+
+  const std::vector<std::string> bad = {"fine", std::string("bad \xff byte")};
+  auto err = ScoreDocuments(*model, bad);
+  EXPECT_EQ(err.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(err.status().message().find("document 2"), std::string::npos);
+}
+
 TEST(NgramModel, RejectsBadTrainingInput) {
   const text::BpeTokenizer tok = testing::ByteTokenizer();
   const std::vector<std::vector<TokenId>> docs = {{'a', 'b'}};

@@ -77,6 +77,13 @@ struct LogLikelihood {
 Result<LogLikelihood> ScoreTokens(const LanguageModel& model, std::span<const TokenId> tokens,
                                   size_t prefix);
 
+// Log-likelihood of a corpus (`warden lm perplexity`): each document is
+// tokenized on its own, behind an end-of-text token when the model wants one
+// (wants_leading_eos), and every token after the first position is scored.
+// Fails on the first document that does not tokenize (invalid UTF-8) or score.
+Result<LogLikelihood> ScoreDocuments(const LanguageModel& model,
+                                     std::span<const std::string> documents);
+
 }  // namespace warden::lm
 
 #endif  // WARDEN_LM_LM_H_

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "warden/text/corpus.h"
 #include "warden/lm/ngram.h"
-#include "warden/watermark/text_detect.h"
 #include "warden/text/bpe_tokenizer.h"
+#include "warden/text/corpus.h"
+#include "warden/watermark/text_detect.h"
 
 namespace warden {
 namespace {
@@ -42,7 +42,8 @@ const Fixture& Get() {
     } else {
       std::vector<std::string> texts = {fx->text.empty() ? std::string("the cat sat") : fx->text};
       text::BpeTokenizer::TrainOptions o;
-      fx->own = std::make_unique<text::BpeTokenizer>(std::move(text::BpeTokenizer::Train(texts, o)).value());
+      fx->own = std::make_unique<text::BpeTokenizer>(
+          std::move(text::BpeTokenizer::Train(texts, o)).value());
       fx->tok = fx->own.get();
     }
     if (fx->text.empty()) fx->text = "The quick brown fox jumps over the lazy dog. ";

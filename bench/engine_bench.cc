@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "lm/transformer_kernels.h"
-#include "warden/lm/gguf.h"
 #include "warden/core/io.h"
+#include "warden/lm/gguf.h"
 #include "warden/lm/sampler.h"
 #include "warden/lm/transformer.h"
 #include "warden/watermark/watermark.h"
@@ -127,7 +127,8 @@ double MeasureBandwidth(int threads) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     best = std::max(best, static_cast<double>(n) / s);
     if (threads == 1) {
-      g_cpu_bandwidth = std::max(g_cpu_bandwidth, static_cast<double>(n) / (ThreadCpuSeconds() - c0));
+      g_cpu_bandwidth =
+          std::max(g_cpu_bandwidth, static_cast<double>(n) / (ThreadCpuSeconds() - c0));
     }
   }
   benchmark::DoNotOptimize(sink.load());
@@ -143,7 +144,8 @@ void BM_StreamRead(benchmark::State& state) {
 }
 BENCHMARK(BM_StreamRead)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond);
 
-void SetBoundCounters(benchmark::State& state, const lm::Transformer& tf, int threads, double tokens) {
+void SetBoundCounters(benchmark::State& state, const lm::Transformer& tf, int threads,
+                      double tokens) {
   const double bw = MeasureBandwidth(threads);
   const double bound = bw / static_cast<double>(tf.bytes_per_token());
   state.counters["tok_s"] = benchmark::Counter(tokens, benchmark::Counter::kIsRate);

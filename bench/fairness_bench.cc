@@ -9,11 +9,11 @@
 #include <random>
 #include <string>
 
+#include "warden/core/io.h"
+#include "warden/core/paths.h"
 #include "warden/fairness/audit.h"
 #include "warden/fairness/data.h"
 #include "warden/fairness/train.h"
-#include "warden/core/io.h"
-#include "warden/core/paths.h"
 
 namespace warden::fairness {
 namespace {
@@ -61,8 +61,8 @@ void BM_ExpGradAdult(benchmark::State& state) {
   const AdultData& a = Adult();
   if (!a.ok) return state.SkipWithError("Adult not found (set WARDEN_DATA_DIR)");
   fairness::ConstraintSpec spec;
-  spec.kind =
-      state.range(0) == 0 ? fairness::Constraint::kTruePositiveRateParity : fairness::Constraint::kEqualizedOdds;
+  spec.kind = state.range(0) == 0 ? fairness::Constraint::kTruePositiveRateParity
+                                  : fairness::Constraint::kEqualizedOdds;
   fairness::ReductionOptions opt;
   int iterations = 0;
   for (auto _ : state) {
@@ -116,8 +116,8 @@ void BM_Bootstrap(benchmark::State& state) {
     if (state.range(0) == 0) {
       benchmark::DoNotOptimize(fairness::BootstrapCountsFast(counts, 100, 1));
     } else {
-      benchmark::DoNotOptimize(
-          fairness::BootstrapCountsNaive(g.ids, g.groups.size(), in.labels, in.predictions, 100, 1));
+      benchmark::DoNotOptimize(fairness::BootstrapCountsNaive(g.ids, g.groups.size(), in.labels,
+                                                              in.predictions, 100, 1));
     }
   }
   state.SetLabel(state.range(0) == 0 ? "fast (multinomial counts)" : "naive (row resampling)");

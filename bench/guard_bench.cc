@@ -10,12 +10,12 @@
 #include <fstream>
 #include <string>
 
+#include "warden/core/paths.h"
 #include "warden/guard/classifier.h"
 #include "warden/guard/lexicon.h"
 #include "warden/guard/pii.h"
 #include "warden/guard/policy.h"
 #include "warden/guard/secrets.h"
-#include "warden/core/paths.h"
 
 namespace warden::guard {
 namespace {
@@ -40,7 +40,7 @@ guard::Policy AllOnPolicy() {
 strength = { profanity = "HIGH", hate = "HIGH", pii = "HIGH", secret = "HIGH", invalid_utf8 = "HIGH" }
 actions = { profanity = "mask", hate = "block", pii = "mask", secret = "mask" }
 )",
-                       "bench.toml");
+                              "bench.toml");
   return *p;
 }
 
@@ -49,14 +49,18 @@ actions = { profanity = "mask", hate = "block", pii = "mask", secret = "mask" }
 const guard::Guard& SharedGuard() {
   static const auto* g = [] {
     std::vector<std::unique_ptr<guard::Scanner>> extra;
-    if (auto cls = guard::LoadClassifierScanners("models/guard"); cls.ok()) extra = std::move(cls).value();
-    return guard::Guard::Create(AllOnPolicy(), core::ResolveResourcePaths({}), std::move(extra)).value().release();
+    if (auto cls = guard::LoadClassifierScanners("models/guard"); cls.ok())
+      extra = std::move(cls).value();
+    return guard::Guard::Create(AllOnPolicy(), core::ResolveResourcePaths({}), std::move(extra))
+        .value()
+        .release();
   }();
   return *g;
 }
 
 const guard::Guard& RulesOnlyGuard() {
-  static const auto* g = guard::Guard::Create(AllOnPolicy(), core::ResolveResourcePaths({})).value().release();
+  static const auto* g =
+      guard::Guard::Create(AllOnPolicy(), core::ResolveResourcePaths({})).value().release();
   return *g;
 }
 
@@ -144,8 +148,9 @@ void ScanLong(benchmark::State& state, MakeScanner make) {
 
 void BM_LexiconLong(benchmark::State& state) {
   ScanLong(state, [] {
-    return guard::LexiconScanner::Create(guard::LoadDefaultLexicon(core::ResolveResourcePaths({}).data_dir, nullptr),
-                                  guard::BuiltinAllowList())
+    return guard::LexiconScanner::Create(
+               guard::LoadDefaultLexicon(core::ResolveResourcePaths({}).data_dir, nullptr),
+               guard::BuiltinAllowList())
         .value();
   });
 }

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "warden/provenance/index.h"
 #include "warden/core/io.h"
 #include "warden/provenance/bloom.h"
+#include "warden/provenance/index.h"
 
 namespace warden {
 namespace {

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "warden/text/normalize.h"
 #include "warden/text/utf8.h"
-#include "warden/text/bpe_tokenizer.h"
 
 namespace warden {
 namespace {

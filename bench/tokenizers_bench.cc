@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "text/model_vocab_impl.h"
+#include "warden/text/bpe_tokenizer.h"
 #include "warden/text/model_vocab.h"
 #include "warden/text/utf8.h"
-#include "warden/text/bpe_tokenizer.h"
 
 namespace warden {
 namespace {
@@ -125,7 +125,8 @@ std::unique_ptr<text::Tokenizer> SpmTokenizer() {
   };
   for (int i = 0; i < 128; ++i) add_piece(std::string(1, static_cast<char>(i)), 0);
   float score = 0;
-  for (const text::BpeTokenizer::Merge& m : b.merges()) add_piece(b.TokenBytes(m.result), score -= 1);
+  for (const text::BpeTokenizer::Merge& m : b.merges())
+    add_piece(b.TokenBytes(m.result), score -= 1);
   v.unk = 0;
   auto t = text::NewModelTokenizer(v);
   if (!t.ok()) std::abort();

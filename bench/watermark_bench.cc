@@ -9,8 +9,8 @@
 #include <random>
 #include <vector>
 
-#include "warden/watermark/watermark.h"
 #include "warden/watermark/detect.h"
+#include "warden/watermark/watermark.h"
 #include "watermark/green.h"
 
 namespace warden {
@@ -87,7 +87,8 @@ BENCHMARK(BM_GumbelSelectorFullVocab)->Unit(benchmark::kMicrosecond);
 // The scalar reference of the membership kernel, for comparison with the
 // AVX2 path inside the processors above.
 void BM_GreenMasksScalarSelfHash4(benchmark::State& state) {
-  const watermark::WatermarkConfig config = Config(watermark::Scheme::kKgw, watermark::Seeding::kSelfHash, 4);
+  const watermark::WatermarkConfig config =
+      Config(watermark::Scheme::kKgw, watermark::Seeding::kSelfHash, 4);
   watermark::detail::GreenFunction f(config, kKey);
   std::vector<lm::TokenCandidate> cand = Candidates();
   std::vector<uint8_t> masks((cand.size() + 7) / 8);
@@ -128,7 +129,8 @@ BENCHMARK(BM_DetectGumbel)->Unit(benchmark::kMillisecond);
 // 2,000 documents of 500 tokens; arg = threads. Real time, since the work
 // runs on other threads.
 void BM_DetectBatch(benchmark::State& state) {
-  auto d = watermark::WatermarkDetector::Create(Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1), kKey);
+  auto d = watermark::WatermarkDetector::Create(
+      Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1), kKey);
   std::vector<std::vector<TokenId>> docs;
   for (uint32_t i = 0; i < 2000; ++i) docs.push_back(RandomTokens(500, 100 + i));
   watermark::DetectOptions opts;
@@ -140,7 +142,8 @@ void BM_DetectBatch(benchmark::State& state) {
 BENCHMARK(BM_DetectBatch)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_DetectWindowed(benchmark::State& state) {
-  auto d = watermark::WatermarkDetector::Create(Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1), kKey);
+  auto d = watermark::WatermarkDetector::Create(
+      Config(watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1), kKey);
   const std::vector<TokenId> tokens = RandomTokens(10000, 4);
   watermark::DetectOptions opts;
   opts.windowed = true;

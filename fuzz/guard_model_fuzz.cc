@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "warden/guard/classifier.h"
 #include "warden/core/hash.h"
+#include "warden/guard/classifier.h"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "warden/text/bpe_tokenizer.h"
 #include "warden/text/normalize.h"
 #include "warden/text/utf8.h"
-#include "warden/text/bpe_tokenizer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

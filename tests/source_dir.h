@@ -17,8 +17,7 @@ inline std::string SourceDir() {
     return env;
   }
   std::error_code ec;
-  for (auto dir = std::filesystem::current_path(ec); !ec && !dir.empty();
-       dir = dir.parent_path()) {
+  for (auto dir = std::filesystem::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
     if (std::filesystem::exists(dir / "policies" / "focus-group.toml", ec)) return dir.string();
     if (dir == dir.parent_path()) break;
   }

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "warden/lm/generate.h"
 #include "warden/core/io.h"
-#include "warden/watermark/text_detect.h"
+#include "warden/lm/generate.h"
 #include "warden/lm/train.h"
+#include "warden/watermark/text_detect.h"
 
 namespace warden::cli {
 namespace {
@@ -27,7 +27,8 @@ void EnsureModel(const std::string& path) {
   std::printf("== %s is missing: training the default model (under a minute)\n", path.c_str());
   std::fflush(stdout);
   const std::string inputs[] = {"default"};
-  const std::vector<std::string> texts = OrDie(lm::ReadTrainingTexts(inputs, text::DefaultCorpusOptions{}));
+  const std::vector<std::string> texts =
+      OrDie(lm::ReadTrainingTexts(inputs, text::DefaultCorpusOptions{}));
   PrintTrainReport(path, OrDie(TrainModel(texts, lm::ModelTrainOptions{}, path)));
 }
 
@@ -38,8 +39,8 @@ void EnsureKey(const std::string& path) {
   OrDie(core::WriteFileAtomic(path, key.secret + "\n"));
 }
 
-std::string GenerateText(const lm::LanguageModel& model, const DemoFlags& f, const watermark::WatermarkConfig* wm,
-                         const watermark::WatermarkKey& key) {
+std::string GenerateText(const lm::LanguageModel& model, const DemoFlags& f,
+                         const watermark::WatermarkConfig* wm, const watermark::WatermarkKey& key) {
   lm::SamplerOptions so;
   so.seed = f.seed;
   lm::SamplerChain chain(so);
@@ -62,12 +63,13 @@ void Run(DemoFlags f) {
   watermark::WatermarkKey key = OrDie(f.wm.LoadKey());
   std::printf("== model: %s\n", model->description().c_str());
   std::printf("== watermark: %s, key id %s\n",
-              watermark::WatermarkSpec::From(config, key).ToJson().dump().c_str(), key.id().c_str());
+              watermark::WatermarkSpec::From(config, key).ToJson().dump().c_str(),
+              key.id().c_str());
 
   const std::string marked = GenerateText(*model, f, &config, key);
   const std::string plain = GenerateText(*model, f, nullptr, key);
-  watermark::TextWatermarkDetector det =
-      OrDie(watermark::TextWatermarkDetector::Create(&model->tokenizer(), config, key, text::NormalizeOptions{}));
+  watermark::TextWatermarkDetector det = OrDie(watermark::TextWatermarkDetector::Create(
+      &model->tokenizer(), config, key, text::NormalizeOptions{}));
   watermark::DetectOptions opts;
   for (const auto& [label, text] : {std::pair{"watermarked", &marked}, {"plain", &plain}}) {
     std::printf("\n== %s text (%d tokens, seed %llu)\n%s\n", label, f.tokens,

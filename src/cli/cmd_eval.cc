@@ -4,8 +4,8 @@
 #include <cstdio>
 
 #include "cli/common.h"
-#include "warden/text/corpus.h"
 #include "eval/watermark/watermark_eval.h"
+#include "warden/text/corpus.h"
 
 namespace warden::cli {
 namespace {
@@ -30,7 +30,8 @@ void Run(const EvalFlags& f) {
   };
   const std::string model_path = f.model.empty() ? DefaultModelPath() : f.model;
   auto model = LoadModelOrDie(model_path);
-  eval::WatermarkEvalOptions opts = f.quick ? eval::WatermarkEvalOptions::Quick() : eval::WatermarkEvalOptions();
+  eval::WatermarkEvalOptions opts =
+      f.quick ? eval::WatermarkEvalOptions::Quick() : eval::WatermarkEvalOptions();
   opts.threads = f.threads;
   opts.seed = f.seed;
   if (f.samples > 0) opts.samples = f.samples;

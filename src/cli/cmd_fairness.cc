@@ -9,10 +9,10 @@
 
 #include "cli/common.h"
 #include "eval/fairness/fairness_eval.h"
-#include "warden/fairness/pipeline.h"
-#include "warden/fairness/report.h"
 #include "warden/core/io.h"
 #include "warden/core/paths.h"
+#include "warden/fairness/pipeline.h"
+#include "warden/fairness/report.h"
 
 namespace warden::cli {
 namespace {
@@ -34,13 +34,16 @@ void RunAudit(const AuditArgs& a) {
   fairness::AuditResult audit = OrDie(fairness::Audit(*in, a.options));
   std::vector<fairness::SubgroupFinding> subgroups;
   if (!a.no_subgroups) {
-    subgroups = OrDie(fairness::RichSubgroupsFromCsv(table, *in, a.subgroup_attributes, a.columns.sensitive));
+    subgroups = OrDie(
+        fairness::RichSubgroupsFromCsv(table, *in, a.subgroup_attributes, a.columns.sensitive));
   }
   std::cout << fairness::AuditToText(audit, subgroups);
-  if (!a.json.empty()) OrDie(core::WriteFileAtomic(a.json, fairness::AuditToJson(audit, subgroups)));
+  if (!a.json.empty())
+    OrDie(core::WriteFileAtomic(a.json, fairness::AuditToJson(audit, subgroups)));
   if (!a.html.empty()) {
-    OrDie(core::WriteFileAtomic(
-        a.html, fairness::HtmlPage("warden fairness audit: " + a.input, fairness::AuditToHtml(audit, subgroups))));
+    OrDie(
+        core::WriteFileAtomic(a.html, fairness::HtmlPage("warden fairness audit: " + a.input,
+                                                         fairness::AuditToHtml(audit, subgroups))));
   }
 }
 
@@ -80,13 +83,15 @@ struct PredictArgs {
 };
 
 void RunPredict(PredictArgs& a) {
-  fairness::FairnessModel model = OrDie(fairness::FairnessModel::FromJson(OrDie(core::ReadFile(a.model))));
+  fairness::FairnessModel model =
+      OrDie(fairness::FairnessModel::FromJson(OrDie(core::ReadFile(a.model))));
   if (a.table.label.empty()) a.table.label = model.label_column;
   if (a.table.sensitive.empty() && !model.sensitive_column.empty()) {
     a.table.sensitive = {model.sensitive_column};
   }
   fairness::LabeledData data = OrDie(fairness::LoadTable(a.table));
-  fairness::Predictions p = OrDie(Predict(model, data.features, data.sensitive, a.seed, a.deterministic));
+  fairness::Predictions p =
+      OrDie(Predict(model, data.features, data.sensitive, a.seed, a.deterministic));
   const std::string csv = fairness::PredictionsToCsv(p);
   if (a.out.empty() || a.out == "-") {
     std::cout << csv;

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/common.h"
-#include "warden/lm/generate.h"
 #include "warden/core/io.h"
+#include "warden/lm/generate.h"
 #include "warden/lm/train.h"
 #include "warden/watermark/record.h"
 

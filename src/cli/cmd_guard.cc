@@ -11,11 +11,11 @@
 #include <sstream>
 
 #include "cli/common.h"
-#include "warden/guard/classifier.h"
 #include "eval/guard/rules_eval.h"
-#include "warden/guard/policy.h"
 #include "warden/core/io.h"
 #include "warden/core/paths.h"
+#include "warden/guard/classifier.h"
+#include "warden/guard/policy.h"
 
 namespace warden::cli {
 namespace {
@@ -52,8 +52,8 @@ void RunScan(const ScanFlags& fl) {
   guard::Policy policy = OrDie(guard::LoadPolicy(fl.policy, paths));
   std::vector<std::unique_ptr<guard::Scanner>> extra;
   if (!fl.no_classifiers) {
-    auto cls = guard::LoadClassifierScanners(fl.models.empty() ? paths.models_dir + "/guard"
-                                                               : fl.models);
+    auto cls =
+        guard::LoadClassifierScanners(fl.models.empty() ? paths.models_dir + "/guard" : fl.models);
     if (cls.ok()) {
       extra = std::move(cls).value();
     } else {

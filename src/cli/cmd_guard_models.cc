@@ -6,9 +6,9 @@
 
 #include "cli/common.h"
 #include "eval/guard/classifier_eval.h"
-#include "warden/guard/classifier_recipe.h"
 #include "warden/core/io.h"
 #include "warden/core/paths.h"
+#include "warden/guard/classifier_recipe.h"
 
 namespace warden::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/common.h"
-#include "warden/provenance/index.h"
 #include "warden/core/io.h"
+#include "warden/provenance/index.h"
 
 namespace warden::cli {
 namespace {
@@ -27,7 +27,8 @@ void PrintList(const char* what, const std::vector<std::string>& items) {
 
 void RunBuild(const BuildFlags& f) {
   provenance::IndexBuildReport read_report;
-  std::vector<provenance::IndexDocument> docs = OrDie(provenance::ReadIndexInputs(f.inputs, &read_report));
+  std::vector<provenance::IndexDocument> docs =
+      OrDie(provenance::ReadIndexInputs(f.inputs, &read_report));
   std::unique_ptr<lm::NgramModel> model;
   if (!f.no_bloom)
     model = LoadModelOrDie(f.bloom_model.empty() ? DefaultModelPath() : f.bloom_model);

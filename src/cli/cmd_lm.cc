@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "cli/common.h"
-#include "warden/text/corpus.h"
 #include "warden/lm/lm.h"
 #include "warden/lm/train.h"
+#include "warden/text/corpus.h"
 
 namespace warden::cli {
 namespace {

@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "eval/provenance/provenance_eval.h"
 #include "warden/core/io.h"
 #include "warden/provenance/check.h"
-#include "eval/provenance/provenance_eval.h"
 
 namespace warden::cli {
 namespace {
@@ -51,8 +51,8 @@ void RunCheck(const CheckFlags& f) {
     if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string()) {
       Fail(where + ": expected a JSON object with a string field \"text\"");
     }
-    nlohmann::json out =
-        nlohmann::json::parse(provenance::CheckReportJson(OrDie(checker->Check(j["text"].get<std::string>()))));
+    nlohmann::json out = nlohmann::json::parse(
+        provenance::CheckReportJson(OrDie(checker->Check(j["text"].get<std::string>()))));
     if (j.contains("id")) out["id"] = j["id"];
     std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   }

@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
+#include "warden/core/status.h"
 #include "warden/lm/lm.h"
 #include "warden/lm/ngram.h"
-#include "warden/core/status.h"
 #include "warden/lm/train.h"
 #include "warden/watermark/watermark.h"
 

@@ -61,8 +61,7 @@ ResourcePaths ResolveResourcePaths(const ResourcePaths& flags, const PathContext
                       {"../models", "../share/warden/models"});
   r.policies_dir = pick(flags.policies_dir, "WARDEN_POLICIES_DIR", {"policies"},
                         {"../policies", "../share/warden/policies"});
-  r.data_dir =
-      pick(flags.data_dir, "WARDEN_DATA_DIR", {"../shared/data"}, {"../../shared/data"});
+  r.data_dir = pick(flags.data_dir, "WARDEN_DATA_DIR", {"../shared/data"}, {"../../shared/data"});
   if (!flags.state_dir.empty()) {
     r.state_dir = flags.state_dir;
   } else if (std::string e = env("WARDEN_STATE_DIR"); !e.empty()) {

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/fairness/data.h"
-#include "warden/text/utf8.h"
 #include "warden/core/io.h"
 #include "warden/core/strings.h"
+#include "warden/fairness/data.h"
+#include "warden/text/utf8.h"
 
 namespace warden::fairness {
 namespace {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "warden/fairness/data.h"
 #include "warden/core/io.h"
 #include "warden/core/strings.h"
+#include "warden/fairness/data.h"
 
 namespace warden::fairness {
 namespace {

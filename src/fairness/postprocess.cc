@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/fairness/postprocess.h"
 #include "warden/core/hash.h"
+#include "warden/fairness/postprocess.h"
 
 namespace warden::fairness {
 namespace {

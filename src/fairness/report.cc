@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "warden/fairness/report.h"
 #include "warden/core/svg.h"
+#include "warden/fairness/report.h"
 
 namespace warden::fairness {
 namespace {

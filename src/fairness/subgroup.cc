@@ -46,7 +46,6 @@ Scan ScanThresholds(const std::vector<double>& proj, const std::vector<double>& 
   return best;
 }
 
-
 }  // namespace
 
 std::string SubgroupFinding::Describe() const {
@@ -148,7 +147,8 @@ Result<SubgroupFinding> AuditRichSubgroup(const std::vector<std::string>& names,
     ata[a * k + a] += ridge * n + 1e-12;
   }
   std::vector<double> w = atd;
-  if (!detail::CholeskySolve(ata, w, k)) return Status::Internal("rich subgroup audit: singular regression");
+  if (!detail::CholeskySolve(ata, w, k))
+    return Status::Internal("rich subgroup audit: singular regression");
   // The regression predicts high cost where approvals (FPR) run above base;
   // scanning the projection finds the best threshold on either side.
   std::vector<double> proj(n, 0.0);

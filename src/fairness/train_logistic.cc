@@ -22,7 +22,6 @@ double Sigmoid(double t) {
 // log(1 + exp(t)) without overflow.
 double Softplus(double t) { return t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t)); }
 
-
 }  // namespace
 
 double LogisticModel::Probability(const double* x) const {

@@ -6,10 +6,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "warden/guard/classifier.h"
-#include "warden/text/utf8.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
+#include "warden/guard/classifier.h"
+#include "warden/text/utf8.h"
 
 namespace warden::guard {
 namespace {
@@ -230,7 +230,8 @@ Result<LinearTextClassifier> LinearTextClassifier::Parse(std::string_view bytes,
         !r.Get(&scale)) {
       return bad("bad class entry " + std::to_string(c));
     }
-    if (text::FindInvalidUtf8(name) != std::string_view::npos) return bad("class name is not UTF-8");
+    if (text::FindInvalidUtf8(name) != std::string_view::npos)
+      return bad("class name is not UTF-8");
     if (!std::isfinite(bias) || !std::isfinite(scale) || scale <= 0 || std::fabs(bias) > 1e4f ||
         scale > 1.0f) {
       return bad("class " + std::string(name) + ": bias or scale out of range");

@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/text/utf8.h"
-#include "warden/guard/classifier.h"
 #include "warden/core/hash.h"
+#include "warden/guard/classifier.h"
+#include "warden/text/utf8.h"
 
 namespace warden::guard {
 namespace {

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/text/utf8.h"
-#include "warden/guard/classifier.h"
 #include "warden/core/strings.h"
+#include "warden/guard/classifier.h"
+#include "warden/text/utf8.h"
 
 namespace warden::guard {
 namespace {

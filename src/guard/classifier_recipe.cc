@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "guard/sha256.h"
-#include "warden/guard/classifier_recipe.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
+#include "warden/guard/classifier_recipe.h"
 
 namespace warden::guard {
 namespace {

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "guard/sha256.h"
-#include "warden/guard/classifier_recipe.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
 #include "warden/core/strings.h"
+#include "warden/guard/classifier_recipe.h"
 
 namespace warden::guard {
 namespace {
@@ -27,7 +27,8 @@ int ColumnIndex(const std::vector<std::string>& header, std::string_view name) {
 // Items of one stratum in a seed-determined order.
 std::vector<size_t> SeededOrder(std::vector<size_t> idx, uint64_t seed) {
   std::sort(idx.begin(), idx.end(), [seed](size_t a, size_t b) {
-    const uint64_t ha = core::Mix64(seed ^ core::Mix64(a + 1)), hb = core::Mix64(seed ^ core::Mix64(b + 1));
+    const uint64_t ha = core::Mix64(seed ^ core::Mix64(a + 1)),
+                   hb = core::Mix64(seed ^ core::Mix64(b + 1));
     return ha != hb ? ha < hb : a < b;
   });
   return idx;
@@ -226,7 +227,8 @@ std::vector<int> GroupSplit(const std::vector<std::string>& groups, double test_
     if (std::find(unique.begin(), unique.end(), g) == unique.end()) unique.push_back(g);
   }
   std::sort(unique.begin(), unique.end(), [seed](const std::string& a, const std::string& b) {
-    const uint64_t ha = core::Mix64(seed ^ core::Hash64(a)), hb = core::Mix64(seed ^ core::Hash64(b));
+    const uint64_t ha = core::Mix64(seed ^ core::Hash64(a)),
+                   hb = core::Mix64(seed ^ core::Hash64(b));
     return ha != hb ? ha < hb : a < b;
   });
   const auto n_test =

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/guard/classifier.h"
 #include "warden/core/hash.h"
+#include "warden/guard/classifier.h"
 
 namespace warden::guard {
 namespace {

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "warden/text/utf8.h"
+#include "warden/core/io.h"
 #include "warden/guard/pii.h"
 #include "warden/guard/policy.h"
 #include "warden/guard/secrets.h"
-#include "warden/core/io.h"
+#include "warden/text/utf8.h"
 
 namespace warden::guard {
 namespace {
@@ -146,8 +146,7 @@ Result<std::unique_ptr<Guard>> Guard::Create(Policy policy, const core::Resource
   std::vector<std::string> allow = BuiltinAllowList();
   for (const auto& w : g->policy_.allow_words) allow.push_back(w);
   WARDEN_ASSIGN_OR_RETURN(
-      auto lexicon,
-      LexiconScanner::Create(LoadDefaultLexicon(paths.data_dir, nullptr), allow));
+      auto lexicon, LexiconScanner::Create(LoadDefaultLexicon(paths.data_dir, nullptr), allow));
   g->lexicon_ = lexicon.get();
   g->scanners_.push_back(std::move(lexicon));
   PiiOptions pii;

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "guard/lexicon_pattern.h"
-#include "warden/guard/lexicon.h"
 #include "warden/core/io.h"
 #include "warden/core/strings.h"
+#include "warden/guard/lexicon.h"
 
 namespace warden::guard {
 namespace {

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/guard/lexicon.h"
 #include "warden/core/status.h"
+#include "warden/guard/lexicon.h"
 
 namespace warden::guard {
 

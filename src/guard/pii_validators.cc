@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "warden/guard/pii.h"
 #include "warden/core/io.h"
+#include "warden/guard/pii.h"
 
 namespace warden::guard {
 namespace {

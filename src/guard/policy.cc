@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <set>
 
-#include "warden/guard/policy.h"
 #include "warden/core/io.h"
+#include "warden/guard/policy.h"
 
 namespace warden::guard {
 namespace {
@@ -254,8 +254,7 @@ Result<Policy> LoadPolicy(const std::string& name_or_path, const core::ResourceP
     if (!std::filesystem::is_regular_file(path)) continue;
     WARDEN_ASSIGN_OR_RETURN(std::string text, core::ReadFile(path));
     WARDEN_ASSIGN_OR_RETURN(Policy p, ParsePolicy(text, path));
-    WARDEN_ASSIGN_OR_RETURN(p.vault_path,
-                            ResolveVaultPath(p.vault_path, path, paths.state_dir));
+    WARDEN_ASSIGN_OR_RETURN(p.vault_path, ResolveVaultPath(p.vault_path, path, paths.state_dir));
     return p;
   }
   return Status::NotFound("policy \"" + name_or_path + "\": no such file" +

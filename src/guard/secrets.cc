@@ -8,8 +8,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "warden/guard/secrets.h"
 #include "warden/core/strings.h"
+#include "warden/guard/secrets.h"
 
 namespace warden::guard {
 namespace {

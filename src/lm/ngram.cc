@@ -15,12 +15,12 @@
 #include <optional>
 #include <string>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_format.h"
 #include "lm/ngram_session.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
 #include "warden/lm/ngram.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden::lm {
 
@@ -153,10 +153,10 @@ Status NgramModel::Impl::Parse() {
         e.offset > data.size() || e.length > data.size() - e.offset) {
       return Corrupt(name, which + " out of bounds or misaligned");
     }
-    const bool known =
-        e.id == detail::kSecTokenizer || e.id == detail::kSecDiscounts ||
-        e.id == detail::kSecUnigram ||
-        (e.id >= detail::SecContextKeys(2) && e.id <= detail::SecSuccessors(order) && e.id % 16 <= 2);
+    const bool known = e.id == detail::kSecTokenizer || e.id == detail::kSecDiscounts ||
+                       e.id == detail::kSecUnigram ||
+                       (e.id >= detail::SecContextKeys(2) && e.id <= detail::SecSuccessors(order) &&
+                        e.id % 16 <= 2);
     if (!known) return Corrupt(name, "unknown " + which);
     if (sections[e.id]) return Corrupt(name, "duplicate " + which);
     sections[e.id] = data.substr(e.offset, e.length);

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <type_traits>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "warden/core/hash.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden::lm::detail {
 
@@ -51,7 +51,8 @@ inline uint64_t FileChecksum(std::string_view file) {
   Header h;
   std::memcpy(&h, file.data(), sizeof(h));
   h.checksum = 0;
-  const uint64_t seed = core::Hash64(std::string_view(reinterpret_cast<const char*>(&h), sizeof(h)));
+  const uint64_t seed =
+      core::Hash64(std::string_view(reinterpret_cast<const char*>(&h), sizeof(h)));
   return core::Hash64(file.substr(kHeaderSize), seed);
 }
 

@@ -19,12 +19,12 @@
 #include <utility>
 #include <vector>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_format.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
 #include "warden/core/parallel.h"
 #include "warden/lm/ngram.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden::lm {
 namespace {
@@ -418,9 +418,9 @@ Result<std::string> NgramModel::TrainToBytes(const text::BpeTokenizer& tokenizer
   return t.Write(tokenizer, stats);
 }
 
-Status NgramModel::Train(const text::BpeTokenizer& tokenizer, std::span<const std::vector<TokenId>> docs,
-                         const NgramTrainOptions& opts, const std::string& path,
-                         NgramStats* stats) {
+Status NgramModel::Train(const text::BpeTokenizer& tokenizer,
+                         std::span<const std::vector<TokenId>> docs, const NgramTrainOptions& opts,
+                         const std::string& path, NgramStats* stats) {
   WARDEN_ASSIGN_OR_RETURN(std::string bytes, TrainToBytes(tokenizer, docs, opts, stats));
   return core::WriteFileAtomic(path, bytes);
 }

@@ -76,7 +76,8 @@ std::string CompletionRequestBody(const std::string& model, std::string_view pro
 std::string ChatRequestBody(const std::string& model, std::span<const text::ChatMessage> messages,
                             const RemoteSampling& s, bool stream) {
   json msgs = json::array();
-  for (const text::ChatMessage& m : messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
+  for (const text::ChatMessage& m : messages)
+    msgs.push_back({{"role", m.role}, {"content", m.content}});
   json j = {{"model", model}, {"messages", msgs}, {"stream", stream}};
   AddSampling(s, &j);
   return Dump(j);

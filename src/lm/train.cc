@@ -9,9 +9,9 @@
 
 #include "warden/core/io.h"
 #include "warden/core/parallel.h"
-#include "warden/text/utf8.h"
 #include "warden/core/progress.h"
 #include "warden/text/bpe_tokenizer.h"
+#include "warden/text/utf8.h"
 
 namespace warden::lm {
 namespace {

@@ -282,8 +282,9 @@ Status Transformer::Forward(State* state, std::span<const TokenId> tokens,
   s->up.resize(static_cast<size_t>(n * c.d_ff));
   s->tmp.resize(static_cast<size_t>(n * d));
   for (int64_t t = 0; t < n; ++t) {
-    detail::DequantizeRow(m.embd.type, m.embd.data + tokens[static_cast<size_t>(t)] * m.embd.row_bytes,
-                      d, &s->x[static_cast<size_t>(t * d)]);
+    detail::DequantizeRow(m.embd.type,
+                          m.embd.data + tokens[static_cast<size_t>(t)] * m.embd.row_bytes, d,
+                          &s->x[static_cast<size_t>(t * d)]);
   }
   const float att_scale = 1.0f / std::sqrt(static_cast<float>(hd));
   for (size_t li = 0; li < m.layers.size(); ++li) {

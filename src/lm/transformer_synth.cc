@@ -155,7 +155,7 @@ std::string Encode(GgmlType type, const std::vector<float>& values, int64_t cols
   std::string out(static_cast<size_t>(rows * rb), '\0');
   for (int64_t r = 0; r < rows; ++r) {
     detail::QuantizeRow(type, values.data() + r * cols, cols,
-                    reinterpret_cast<uint8_t*>(out.data()) + r * rb);
+                        reinterpret_cast<uint8_t*>(out.data()) + r * rb);
   }
   return out;
 }

@@ -81,7 +81,8 @@ bool NgramBloom::TestBits(uint64_t prefix_hash, uint64_t last) const {
 uint64_t NgramBloom::PrefixHash(std::span<const TokenId> history) const {
   uint64_t h = 0x243f6a8885a308d3ULL;
   for (size_t i = history.size() - static_cast<size_t>(n_ - 1); i < history.size(); ++i) {
-    h = core::Mix64(h ^ (static_cast<uint64_t>(static_cast<uint32_t>(history[i])) + 0x100000000ULL));
+    h = core::Mix64(h ^
+                    (static_cast<uint64_t>(static_cast<uint32_t>(history[i])) + 0x100000000ULL));
   }
   return h;
 }
@@ -110,7 +111,8 @@ bool NgramBloom::ContainsReference(std::span<const TokenId> ngram) const {
   if (ngram.size() != static_cast<size_t>(n_)) return false;
   uint64_t hp = 0x243f6a8885a308d3ULL;
   for (size_t i = 0; i + 1 < ngram.size(); ++i) {
-    hp = core::Mix64(hp ^ (static_cast<uint64_t>(static_cast<uint32_t>(ngram[i])) + 0x100000000ULL));
+    hp =
+        core::Mix64(hp ^ (static_cast<uint64_t>(static_cast<uint32_t>(ngram[i])) + 0x100000000ULL));
   }
   // Bit by bit, as Insert defines them, without rotated-word masks.
   const uint64_t last = static_cast<uint32_t>(ngram.back());
@@ -188,7 +190,8 @@ bool InIdOrder(const lm::CandidateArray& c) {
 ProtectedNgramProcessor::ProtectedNgramProcessor(std::vector<const NgramBloom*> blooms, TokenId eos)
     : blooms_(std::move(blooms)), eos_(eos) {}
 
-void ProtectedNgramProcessor::Apply(std::span<const TokenId> history, lm::CandidateArray* candidates) {
+void ProtectedNgramProcessor::Apply(std::span<const TokenId> history,
+                                    lm::CandidateArray* candidates) {
   ++stats_.steps;
   constexpr float kRefused = -std::numeric_limits<float>::infinity();
   bool hit = false;

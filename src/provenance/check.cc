@@ -4,8 +4,8 @@
 #include <unordered_set>
 
 #include "warden/core/hash.h"
-#include "warden/provenance/kernels.h"
 #include "warden/provenance/check.h"
+#include "warden/provenance/kernels.h"
 
 namespace warden::provenance {
 

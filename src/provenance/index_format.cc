@@ -93,7 +93,8 @@ Status Shard::Parse() {
     return bad("section table out of bounds");
   }
   const std::string_view table = bytes_.substr(kHeaderBytes, count * kSectionEntryBytes);
-  if (core::Hash64(table) != LoadAt<uint64_t>(bytes_, 24)) return bad("section table checksum mismatch");
+  if (core::Hash64(table) != LoadAt<uint64_t>(bytes_, 24))
+    return bad("section table checksum mismatch");
   if (reinterpret_cast<uintptr_t>(bytes_.data()) % 8 != 0) return bad("misaligned buffer");
   for (uint32_t i = 0; i < count; ++i) {
     const size_t at = kHeaderBytes + i * kSectionEntryBytes;

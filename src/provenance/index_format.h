@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "warden/provenance/kernels.h"
 #include "warden/core/io.h"
-#include "warden/provenance/bloom.h"
 #include "warden/core/status.h"
+#include "warden/provenance/bloom.h"
+#include "warden/provenance/kernels.h"
 
 namespace warden::provenance::detail {
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "warden/provenance/index.h"
 #include "warden/core/io.h"
+#include "warden/provenance/index.h"
 #include "warden/text/utf8.h"
 
 namespace warden::provenance {

@@ -217,8 +217,7 @@ IndexStats ProvenanceIndex::stats() const {
     st.tokens += s->meta().tokens;
     st.file_bytes += s->file_bytes();
     for (SectionId id :
-         {detail::kMeta, detail::kDict, detail::kDocs,
-          detail::kTokens, detail::kSuffixArray}) {
+         {detail::kMeta, detail::kDict, detail::kDocs, detail::kTokens, detail::kSuffixArray}) {
       st.core_bytes += s->section_bytes(id);
     }
     st.fingerprint_bytes += s->section_bytes(detail::kFingerprints);

@@ -6,9 +6,9 @@
 #include <limits>
 #include <string>
 
+#include "warden/provenance/tokens.h"
 #include "warden/text/normalize.h"
 #include "warden/text/utf8.h"
-#include "warden/provenance/tokens.h"
 
 namespace warden::provenance {
 namespace {

@@ -53,7 +53,6 @@ class PairRankMap {
   size_t mask_ = 0;
 };
 
-
 struct BpeTokenizer::Impl {
   std::vector<Merge> merges;
   // Bytes of token id t are token_bytes[token_offsets[t], token_offsets[t+1]).

@@ -3,9 +3,9 @@
 #include <cstring>
 #include <limits>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "text/bpe_impl.h"
 #include "text/pretokenize.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden::text {
 namespace {

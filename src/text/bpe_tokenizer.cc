@@ -4,9 +4,9 @@
 #include <climits>
 #include <unordered_map>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "text/bpe_impl.h"
 #include "text/pretokenize.h"
+#include "warden/text/bpe_tokenizer.h"
 #include "warden/text/utf8.h"
 
 namespace warden::text {
@@ -23,7 +23,6 @@ void PairRankMap::Build(const std::vector<std::pair<uint64_t, int32_t>>& entries
     slots_[i].rank = rank;
   }
 }
-
 
 namespace {
 

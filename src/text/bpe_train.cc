@@ -12,10 +12,10 @@
 #include <queue>
 #include <unordered_map>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "text/bpe_impl.h"
-#include "warden/core/parallel.h"
 #include "text/pretokenize.h"
+#include "warden/core/parallel.h"
+#include "warden/text/bpe_tokenizer.h"
 #include "warden/text/utf8.h"
 
 namespace warden::text {

@@ -10,12 +10,11 @@
 
 #include "text/model_vocab_impl.h"
 #include "text/piece_cache.h"
-#include "warden/text/utf8.h"
 #include "warden/core/hash.h"
+#include "warden/text/utf8.h"
 
 namespace warden::text {
 namespace {
-
 
 std::atomic<bool> g_piece_cache_enabled{true};
 std::atomic<uint64_t> g_next_tokenizer_serial{1};
@@ -296,7 +295,8 @@ Status ModelTokenizerImpl::BuildSpm(const ModelVocab& v) {
       if (spm_.byte_tokens[b] < 0) {
         return Status::InvalidArgument(
             "model vocabulary: llama tokenizer has no unknown token and no byte token <0x" +
-            core::Hex64(static_cast<uint64_t>(b)).substr(14) + ">, so some text could not be encoded");
+            core::Hex64(static_cast<uint64_t>(b)).substr(14) +
+            ">, so some text could not be encoded");
       }
     }
   }
@@ -529,7 +529,6 @@ Result<std::unique_ptr<Tokenizer>> NewModelTokenizer(const ModelVocab& vocab) {
   return std::unique_ptr<Tokenizer>(std::move(tok));
 }
 
-
 void SetModelPieceCacheEnabled(bool enabled) { g_piece_cache_enabled.store(enabled); }
 bool ModelPieceCacheEnabled() { return g_piece_cache_enabled.load(); }
 
@@ -545,7 +544,6 @@ bool SpmWordsAreIndependent(const TokenIndex& mergeable) {
   }
   return true;
 }
-
 
 std::vector<std::string> SupportedPreTokenizers() {
   return {"default", "gpt2", "llama-bpe", "qwen2", "smollm"};

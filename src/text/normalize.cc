@@ -15,8 +15,8 @@
 #include <string>
 
 #include "warden/text/homoglyph.h"
-#include "warden/text/utf8.h"
 #include "warden/text/normalize.h"
+#include "warden/text/utf8.h"
 
 namespace warden::text {
 namespace {

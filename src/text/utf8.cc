@@ -4,7 +4,6 @@
 #include <bit>
 #include <cstring>
 
-
 namespace warden::text {
 namespace {
 
@@ -91,7 +90,6 @@ size_t FindInvalidUtf8(std::string_view s) {
   }
   return std::string_view::npos;
 }
-
 
 size_t FindInvalidUtf8Reference(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());

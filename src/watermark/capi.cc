@@ -10,8 +10,8 @@
 
 #include "warden/core/version.h"
 #include "warden/lm/sampler.h"
-#include "warden/watermark/watermark.h"
 #include "warden/watermark/detect.h"
+#include "warden/watermark/watermark.h"
 
 // The candidate arrays are passed through without copying, so the two
 // layouts must be identical.
@@ -20,7 +20,8 @@ static_assert(offsetof(warden_token_data, id) == offsetof(warden::lm::TokenCandi
 static_assert(offsetof(warden_token_data, logit) == offsetof(warden::lm::TokenCandidate, logit));
 static_assert(offsetof(warden_token_data, p) == offsetof(warden::lm::TokenCandidate, p));
 static_assert(sizeof(warden_token_data_array) == sizeof(warden::lm::CandidateArray));
-static_assert(offsetof(warden_token_data_array, size) == offsetof(warden::lm::CandidateArray, size));
+static_assert(offsetof(warden_token_data_array, size) ==
+              offsetof(warden::lm::CandidateArray, size));
 static_assert(offsetof(warden_token_data_array, selected) ==
               offsetof(warden::lm::CandidateArray, selected));
 static_assert(offsetof(warden_token_data_array, sorted) ==
@@ -69,7 +70,8 @@ warden::Result<warden::watermark::WatermarkConfig> ToConfig(const warden_waterma
 
 warden::Result<warden::watermark::WatermarkKey> ToKey(const uint8_t* key, size_t len) {
   if (key == nullptr) return warden::Status::InvalidArgument("key is NULL");
-  return warden::watermark::WatermarkKey::FromSecret(std::string(reinterpret_cast<const char*>(key), len));
+  return warden::watermark::WatermarkKey::FromSecret(
+      std::string(reinterpret_cast<const char*>(key), len));
 }
 
 }  // namespace

@@ -4,11 +4,11 @@
 #include <cmath>
 #include <vector>
 
+#include "warden/core/parallel.h"
 #include "warden/watermark/detect.h"
+#include "warden/watermark/stats.h"
 #include "watermark/flat_set.h"
 #include "watermark/green.h"
-#include "warden/watermark/stats.h"
-#include "warden/core/parallel.h"
 
 namespace warden::watermark {
 

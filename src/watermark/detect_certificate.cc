@@ -8,8 +8,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "warden/watermark/detect.h"
 #include "warden/core/version.h"
+#include "warden/watermark/detect.h"
 
 namespace warden::watermark {
 namespace {

@@ -133,7 +133,8 @@ __attribute__((target("avx2"))) size_t GreenMasksAvx2(const GreenFunction& f, co
 // token mispredicts on a random list and costs more than the hashing.
 template <Mode kMode>
 __attribute__((target("avx2"))) size_t AddToGreenAvx2(const GreenFunction& f, const Context& c,
-                                                      lm::TokenCandidate* cand, size_t n, float delta) {
+                                                      lm::TokenCandidate* cand, size_t n,
+                                                      float delta) {
   const LaneConsts k = MakeLaneConsts(f, c);
   const __m256 d = _mm256_set1_ps(delta);
   // Lane k's logit sits at int32 3k + 1: in v0 at 1, 4, 7 (lanes 0-2), in
@@ -194,8 +195,8 @@ void GreenFunction::PrecomputeTokenHashes(int32_t vocab_size) {
   }
 }
 
-void GreenFunction::GreenMasksScalar(const Context& c, const lm::TokenCandidate* candidates, size_t n,
-                                     uint8_t* masks) const {
+void GreenFunction::GreenMasksScalar(const Context& c, const lm::TokenCandidate* candidates,
+                                     size_t n, uint8_t* masks) const {
   for (size_t b = 0; b < (n + 7) / 8; ++b) masks[b] = 0;
   for (size_t i = 0; i < n; ++i) {
     if (IsGreen(c, candidates[i].id)) masks[i / 8] |= static_cast<uint8_t>(1U << (i % 8));

@@ -82,7 +82,8 @@ class GreenFunction {
     if (seeding_ == Seeding::kLeftHash) {
       uint64_t s = keys_.seed;
       for (size_t j = 0; j < prev.size(); ++j) {
-        s = core::Mix64(s + ((static_cast<uint64_t>(j + 1) << 32) | static_cast<uint32_t>(prev[j])));
+        s = core::Mix64(s +
+                        ((static_cast<uint64_t>(j + 1) << 32) | static_cast<uint32_t>(prev[j])));
       }
       c.full = s;
       c.lo = static_cast<uint32_t>(s);
@@ -133,7 +134,8 @@ class GreenFunction {
       case Scheme::kUnigram:
         return u;
       case Scheme::kKgw:
-        if (seeding_ == Seeding::kLeftHash) return core::Mix64(c.full ^ (u * 0x9e3779b97f4a7c15ULL));
+        if (seeding_ == Seeding::kLeftHash)
+          return core::Mix64(c.full ^ (u * 0x9e3779b97f4a7c15ULL));
         if (seeding_ == Seeding::kSelfHash) {
           return (static_cast<uint64_t>(std::min(c.min, TokenHash(v))) << 32) | u;
         }
@@ -170,7 +172,8 @@ class GreenFunction {
   // leaving ids, p and red logits untouched; AVX2 when available, always
   // equal to AddToGreenScalar.
   void AddToGreen(const Context& c, lm::TokenCandidate* candidates, size_t n, float delta) const;
-  void AddToGreenScalar(const Context& c, lm::TokenCandidate* candidates, size_t n, float delta) const;
+  void AddToGreenScalar(const Context& c, lm::TokenCandidate* candidates, size_t n,
+                        float delta) const;
   // Tabulates TokenHash for ids [0, vocab_size), which GreenMasks and
   // AddToGreen then load instead of computing (kUnigram, kSelfHash) on
   // candidate arrays in id order. Results are identical either way.

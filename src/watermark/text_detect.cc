@@ -5,10 +5,9 @@
 
 namespace warden::watermark {
 
-Result<TextWatermarkDetector> TextWatermarkDetector::Create(const text::Tokenizer* tokenizer,
-                                                            const WatermarkConfig& config,
-                                                            const WatermarkKey& key,
-                                                            const text::NormalizeOptions& normalize) {
+Result<TextWatermarkDetector> TextWatermarkDetector::Create(
+    const text::Tokenizer* tokenizer, const WatermarkConfig& config, const WatermarkKey& key,
+    const text::NormalizeOptions& normalize) {
   if (tokenizer == nullptr) return Status::InvalidArgument("no tokenizer");
   if (config.vocab_size != tokenizer->vocab_size()) {
     return Status::Mismatch("watermark vocabulary size " + std::to_string(config.vocab_size) +
@@ -57,15 +56,14 @@ std::vector<Result<nlohmann::json>> TextWatermarkDetector::CertifyBatch(
     core::Progress* progress) const {
   std::vector<Result<nlohmann::json>> results(records.size(), Status::Internal("not certified"));
   // Texts vary in length: hand them out one at a time.
-  core::ParallelForDynamic(records.size(), core::ResolveThreads(threads), 1,
-                           [&](size_t begin, size_t end, int) {
-                             for (size_t i = begin; i < end; ++i) {
-                               const GenerationRecord& r = records[i];
-                               results[i] =
-                                   Certify(r.text, options, r.watermark ? &*r.watermark : nullptr);
-                               if (progress != nullptr) progress->Add(1);
-                             }
-                           });
+  core::ParallelForDynamic(
+      records.size(), core::ResolveThreads(threads), 1, [&](size_t begin, size_t end, int) {
+        for (size_t i = begin; i < end; ++i) {
+          const GenerationRecord& r = records[i];
+          results[i] = Certify(r.text, options, r.watermark ? &*r.watermark : nullptr);
+          if (progress != nullptr) progress->Add(1);
+        }
+      });
   return results;
 }
 

@@ -10,19 +10,18 @@
 #include <string>
 #include <vector>
 
-#include "warden/core/io.h"
-#include "warden/lm/ngram.h"
-#include "warden/text/utf8.h"
-#include "warden/lm/train.h"
-#include "eval/watermark/watermark_eval.h"
 #include "eval/watermark/attacks.h"
 #include "eval/watermark/data.h"
 #include "eval/watermark/notes.h"
+#include "eval/watermark/watermark_eval.h"
+#include "warden/core/io.h"
 #include "warden/core/svg.h"
+#include "warden/lm/ngram.h"
+#include "warden/lm/train.h"
+#include "warden/text/utf8.h"
 
 namespace warden::eval {
 namespace {
-
 
 std::vector<TokenId> Iota(int n) {
   std::vector<TokenId> v(static_cast<size_t>(n));
@@ -246,7 +245,8 @@ TEST_F(EvalEndToEndTest, RunsAndWritesThePage) {
   EXPECT_EQ(r->detectability.size(), 10u);
   for (const DetectabilityRow& d : r->detectability) {
     EXPECT_GE(d.tpr_1e2, d.tpr_1e3);
-    if (d.config.scheme == watermark::Scheme::kKgw && std::isinf(d.config.delta) && d.length == 40) {
+    if (d.config.scheme == watermark::Scheme::kKgw && std::isinf(d.config.delta) &&
+        d.length == 40) {
       // Green tokens only: every sample must be detected.
       EXPECT_EQ(d.tpr_1e2, 1.0) << d.median_z;
     }

@@ -33,7 +33,9 @@ TEST(FairnessCsv, ErrorsNameLineAndColumn) {
 // Found by fuzz/fairness_csv_fuzz.cc: an invalid byte in a column name reached
 // the JSON encoder of the model, which throws on invalid UTF-8.
 TEST(FairnessCsv, InvalidUtf8IsRefusedWithItsLine) {
-  auto t = ParseCsv(std::string("y,score,sex\n1,0.9,F\n0,0.\xCC" "2,M\n"));
+  auto t =
+      ParseCsv(std::string("y,score,sex\n1,0.9,F\n0,0.\xCC"
+                           "2,M\n"));
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.status().message().find("line 3: invalid UTF-8"), std::string::npos)
       << t.status().ToString();

@@ -7,15 +7,13 @@
 #include <numeric>
 #include <string>
 
-#include "warden/fairness/data.h"
 #include "warden/core/io.h"
+#include "warden/fairness/data.h"
 
 namespace warden::fairness {
 namespace {
 
-std::string DataDir() {
-  return ::warden::testing::SharedDataDir() + "/fairness";
-}
+std::string DataDir() { return ::warden::testing::SharedDataDir() + "/fairness"; }
 
 TEST(FairnessDatasets, AdultTrainAndTest) {
   if (!core::FileExists(DataDir() + "/adult.test")) GTEST_SKIP() << "Adult not in " << DataDir();
@@ -33,7 +31,8 @@ TEST(FairnessDatasets, AdultTrainAndTest) {
 }
 
 TEST(FairnessDatasets, GermanAndCommunities) {
-  if (!core::FileExists(DataDir() + "/german.data")) GTEST_SKIP() << "German credit not in " << DataDir();
+  if (!core::FileExists(DataDir() + "/german.data"))
+    GTEST_SKIP() << "German credit not in " << DataDir();
   auto g = LoadGerman(DataDir() + "/german.data");
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_EQ(g->labels.size(), 1000u);
@@ -52,10 +51,11 @@ TEST(FairnessDatasets, MalformedFilesAreErrors) {
   auto r = LoadAdult(dir + "/bad_adult");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("15 columns"), std::string::npos);
-  ASSERT_TRUE(core::WriteFileAtomic(dir + "/bad_german",
-                              "A11 6 A34 A43 1169 A65 A75 4 A99 A101 4 A121 67 A143 A152 2 A173 1 "
-                              "A192 A201 1\n")
-                  .ok());
+  ASSERT_TRUE(
+      core::WriteFileAtomic(dir + "/bad_german",
+                            "A11 6 A34 A43 1169 A65 A75 4 A99 A101 4 A121 67 A143 A152 2 A173 1 "
+                            "A192 A201 1\n")
+          .ok());
   auto gr = LoadGerman(dir + "/bad_german");
   ASSERT_FALSE(gr.ok());
   EXPECT_NE(gr.status().message().find("A99"), std::string::npos);

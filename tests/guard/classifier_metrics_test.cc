@@ -9,8 +9,8 @@
 #include <string>
 
 #include "guard/sha256.h"
-#include "warden/guard/classifier_recipe.h"
 #include "warden/core/io.h"
+#include "warden/guard/classifier_recipe.h"
 
 namespace warden::guard {
 namespace {
@@ -130,9 +130,7 @@ TEST(GuardDataTest, CommittedBenignSetIsLargeAndWellFormed) {
   EXPECT_EQ(texts.size(), benign->size());  // no duplicates
 }
 
-std::string DataDir() {
-  return ::warden::testing::SharedDataDir();
-}
+std::string DataDir() { return ::warden::testing::SharedDataDir(); }
 
 TEST(GuardDataTest, LoadsTheRealDatasets) {
   const std::string g = DataDir() + "/guard/";

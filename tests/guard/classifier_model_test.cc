@@ -7,8 +7,8 @@
 #include <string>
 
 #include "guard/classifier_testing.h"
-#include "warden/guard/classifier.h"
 #include "warden/core/hash.h"
+#include "warden/guard/classifier.h"
 
 namespace warden::guard {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/guard/classifier.h"
 #include "warden/core/hash.h"
+#include "warden/guard/classifier.h"
 
 namespace warden::guard::testing {
 
@@ -31,7 +31,8 @@ inline std::vector<LabeledText> ToyToxicity(int per_class, uint64_t seed) {
   for (int i = 0; i < per_class; ++i) {
     for (int c = 0; c < 3; ++c) {
       const uint64_t s = seed * 1000003 + static_cast<uint64_t>(i * 3 + c);
-      std::string text = Filler(s, 4) + " " + kMarkers[c][core::Mix64(s) % 3] + " " + Filler(s + 1, 3);
+      std::string text =
+          Filler(s, 4) + " " + kMarkers[c][core::Mix64(s) % 3] + " " + Filler(s + 1, 3);
       out.push_back({text, c, {}});
     }
   }

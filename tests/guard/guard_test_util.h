@@ -7,15 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "warden/guard/guard.h"
 #include "source_dir.h"
+#include "warden/guard/guard.h"
 
 namespace warden::guard::testing {
 
 // $WARDEN_DATA_DIR, else the shared data directory next to the source tree.
-inline std::string DataDir() {
-  return ::warden::testing::SharedDataDir();
-}
+inline std::string DataDir() { return ::warden::testing::SharedDataDir(); }
 
 inline bool HasGuardData(const std::string& file) {
   return std::filesystem::exists(DataDir() + "/guard/" + file);

@@ -87,7 +87,8 @@ TEST(GuardPolicy, ShippedPoliciesParse) {
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     EXPECT_EQ(p->name, name);
   }
-  auto cw = LoadPolicy(::warden::testing::SourceDir() + "/policies/creative-writing.toml", kNoPaths);
+  auto cw =
+      LoadPolicy(::warden::testing::SourceDir() + "/policies/creative-writing.toml", kNoPaths);
   auto g = Guard::Create(*cw, core::ResourcePaths{});
   ASSERT_TRUE(g.ok());
   EXPECT_FALSE((*g)->Apply("damn this shit", Direction::kOutput, nullptr)->blocked);

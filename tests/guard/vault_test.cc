@@ -3,8 +3,8 @@
 // work tree.
 #include <gtest/gtest.h>
 
-#include "source_dir.h"
 #include <sys/stat.h>
+#include "source_dir.h"
 
 #include <filesystem>
 #include <fstream>

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/text/utf8.h"
 #include "warden/text/bpe_tokenizer.h"
+#include "warden/text/utf8.h"
 
 namespace warden::lm {
 namespace {

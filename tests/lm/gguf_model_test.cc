@@ -5,9 +5,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include "warden/core/io.h"
 #include "warden/lm/generate.h"
 #include "warden/lm/gguf_model.h"
-#include "warden/core/io.h"
 #include "warden/lm/transformer.h"
 
 namespace warden::lm {

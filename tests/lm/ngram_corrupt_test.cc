@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_testing.h"
 #include "warden/core/hash.h"
 #include "warden/core/io.h"
 #include "warden/lm/ngram.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden::lm {
 namespace {

@@ -12,9 +12,9 @@
 #include <set>
 #include <vector>
 
-#include "warden/text/bpe_tokenizer.h"
 #include "lm/ngram_testing.h"
 #include "warden/lm/ngram.h"
+#include "warden/text/bpe_tokenizer.h"
 
 namespace warden::lm {
 namespace {

@@ -70,8 +70,8 @@ inline std::vector<std::vector<TokenId>> RandomDocs(std::mt19937_64& rng, int do
 }
 
 inline std::unique_ptr<lm::NgramModel> TrainModel(const text::BpeTokenizer& tok,
-                                              const std::vector<std::vector<TokenId>>& docs,
-                                              const NgramTrainOptions& opts) {
+                                                  const std::vector<std::vector<TokenId>>& docs,
+                                                  const NgramTrainOptions& opts) {
   auto bytes = NgramModel::TrainToBytes(tok, docs, opts);
   EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
   if (!bytes.ok()) return nullptr;

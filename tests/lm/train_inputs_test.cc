@@ -14,7 +14,8 @@ TEST(ReadTrainingTextsTest, ReadsFilesInOrderAndReportsBadOnes) {
   const std::string dir = "/tmp/warden_train_inputs_" + std::to_string(::getpid());
   ASSERT_TRUE(core::WriteFileAtomic(dir + "/a.txt", "first doc\nline two\n\n\nsecond doc\n").ok());
   ASSERT_TRUE(
-      core::WriteFileAtomic(dir + "/b.jsonl.zst", "{\"text\":\"third\"}\n\n{\"text\":\"4th\"}\n").ok());
+      core::WriteFileAtomic(dir + "/b.jsonl.zst", "{\"text\":\"third\"}\n\n{\"text\":\"4th\"}\n")
+          .ok());
   const std::vector<std::string> inputs = {dir + "/a.txt", dir + "/b.jsonl.zst"};
   auto texts = ReadTrainingTexts(inputs, text::DefaultCorpusOptions{});
   ASSERT_TRUE(texts.ok()) << texts.status().ToString();

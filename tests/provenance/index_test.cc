@@ -7,8 +7,8 @@
 #include <random>
 
 #include "warden/core/hash.h"
-#include "warden/provenance/index.h"
 #include "warden/core/io.h"
+#include "warden/provenance/index.h"
 
 namespace warden::provenance {
 namespace {
@@ -106,8 +106,8 @@ TEST(ProvenanceIndexTest, ReadInputsHandlesBinaryJsonlAndBadUtf8) {
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(core::WriteFileAtomic(dir + "/a.txt", "plain text").ok());
   ASSERT_TRUE(core::WriteFileAtomic(dir + "/b.bin", std::string("\x7f"
-                                                          "ELF\0\0",
-                                                          6))
+                                                                "ELF\0\0",
+                                                                6))
                   .ok());
   ASSERT_TRUE(core::WriteFileAtomic(dir + "/c.java", "class A { int x; }").ok());
   ASSERT_TRUE(core::WriteFileAtomic(dir + "/d.txt", "bad \xff byte").ok());

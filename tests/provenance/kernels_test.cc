@@ -6,8 +6,8 @@
 #include <random>
 #include <set>
 
-#include "warden/provenance/kernels.h"
 #include "warden/provenance/bloom.h"
+#include "warden/provenance/kernels.h"
 
 namespace warden::provenance {
 namespace {

@@ -17,8 +17,7 @@ const BpeTokenizer& Tok() {
     BpeTokenizer::TrainOptions opts;
     opts.vocab_size = 400;
     opts.threads = 1;
-    auto t =
-        BpeTokenizer::Train(std::vector<std::string>{testing::EnglishText(20000)}, opts);
+    auto t = BpeTokenizer::Train(std::vector<std::string>{testing::EnglishText(20000)}, opts);
     EXPECT_TRUE(t.ok());
     return new BpeTokenizer(std::move(t).value());
   }();

@@ -26,8 +26,7 @@ BpeTokenizer TrainOn(const std::vector<std::string>& texts, int32_t vocab, int32
 }
 
 const BpeTokenizer& EnglishTokenizer() {
-  static const BpeTokenizer* tok =
-      new BpeTokenizer(TrainOn({testing::EnglishText(60000)}, 500));
+  static const BpeTokenizer* tok = new BpeTokenizer(TrainOn({testing::EnglishText(60000)}, 500));
   return *tok;
 }
 

@@ -21,12 +21,14 @@ class CorpusTest : public ::testing::Test {
     ::mkdir((dir_ + "/fortunes").c_str(), 0755);
     ::mkdir((dir_ + "/wordnet").c_str(), 0755);
     // Two fortunes, one with a stray Windows-1252 apostrophe (0x92); art is skipped.
-    ASSERT_TRUE(core::WriteFileAtomic(dir_ + "/fortunes/wisdom.u8",
-                                "Look before you leap, they say.\n%\nThe market\x92s drop was far "
-                                "from over.\n%\nok\n%\n")
-                    .ok());
     ASSERT_TRUE(
-        core::WriteFileAtomic(dir_ + "/fortunes/art.u8", "  /\\_/\\  a cat picture here\n%\n").ok());
+        core::WriteFileAtomic(dir_ + "/fortunes/wisdom.u8",
+                              "Look before you leap, they say.\n%\nThe market\x92s drop was far "
+                              "from over.\n%\nok\n%\n")
+            .ok());
+    ASSERT_TRUE(
+        core::WriteFileAtomic(dir_ + "/fortunes/art.u8", "  /\\_/\\  a cat picture here\n%\n")
+            .ok());
     const std::string noun =
         "  1 This software and database is being provided to you | licence\n"
         "00001740 03 n 01 entity 0 003 ~ 00001930 n 0000 | that which is perceived to have its "

@@ -18,7 +18,7 @@ TEST(Gpt2TextToBytes, MapsPrintableStandIns) {
 // 0xF8..0xFF lead byte was decoded as a character and read past the end.
 TEST(Gpt2TextToBytes, StrayAndTruncatedBytesAreKeptAsIs) {
   for (const std::string& s : {std::string("a\x80"), std::string("\xF8"), std::string("\xFF\xBF"),
-                              std::string("\xC4"), std::string("x\xE2\x82")}) {
+                               std::string("\xC4"), std::string("x\xE2\x82")}) {
     EXPECT_EQ(Gpt2TextToBytes(s), s);
   }
 }

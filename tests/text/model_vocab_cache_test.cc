@@ -6,8 +6,8 @@
 #include <random>
 #include <thread>
 
-#include "text/text_test_util.h"
 #include "text/model_vocab_test_util.h"
+#include "text/text_test_util.h"
 
 namespace warden::text {
 namespace {

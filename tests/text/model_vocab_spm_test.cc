@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <random>
 
-#include "text/text_test_util.h"
 #include "text/model_vocab_test_util.h"
+#include "text/text_test_util.h"
 
 namespace warden::text {
 namespace {

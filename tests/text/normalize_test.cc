@@ -161,10 +161,9 @@ TEST(NormalizeTest, SegmentedLongTextEqualsLineByLine) {
   for (int iter = 0; iter < 20; ++iter) {
     std::string text, expected;
     for (int line = 0; line < 400; ++line) {
-      std::string l =
-          rng() % 4 == 0
-              ? testing::RandomUtf8(rng, rng() % 40)
-              : std::string(testing::kEnglishSample.substr(rng() % 500, rng() % 80));
+      std::string l = rng() % 4 == 0
+                          ? testing::RandomUtf8(rng, rng() % 40)
+                          : std::string(testing::kEnglishSample.substr(rng() % 500, rng() % 80));
       std::erase(l, '\n');
       if (rng() % 8 == 0) l = "\xCC\x81" + l;  // line starting with a combining mark
       l += '\n';

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "warden/lm/sampler.h"
-#include "warden/watermark/watermark.h"
 #include "warden/watermark/detect.h"
+#include "warden/watermark/watermark.h"
 
 namespace {
 

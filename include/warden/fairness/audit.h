@@ -22,8 +22,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/fairness/data.h"
 #include "warden/core/status.h"
+#include "warden/fairness/data.h"
 
 namespace warden::fairness {
 

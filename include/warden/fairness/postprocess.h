@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/fairness/train.h"
 #include "warden/core/status.h"
+#include "warden/fairness/train.h"
 
 namespace warden::fairness {
 

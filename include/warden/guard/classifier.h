@@ -30,9 +30,9 @@
 #include <string_view>
 #include <vector>
 
+#include "warden/core/status.h"
 #include "warden/guard/guard.h"
 #include "warden/text/normalize.h"
-#include "warden/core/status.h"
 
 namespace warden::guard {
 

@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/guard/classifier.h"
 #include "warden/core/status.h"
+#include "warden/guard/classifier.h"
 
 namespace warden::guard {
 

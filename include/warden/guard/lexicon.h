@@ -39,8 +39,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/guard/guard.h"
 #include "warden/core/status.h"
+#include "warden/guard/guard.h"
 
 namespace warden::guard {
 

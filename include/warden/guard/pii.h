@@ -36,8 +36,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "warden/guard/guard.h"
 #include "warden/core/status.h"
+#include "warden/guard/guard.h"
 
 namespace warden::guard {
 

@@ -45,10 +45,10 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/guard/guard.h"
-#include "warden/guard/lexicon.h"
 #include "warden/core/paths.h"
 #include "warden/core/status.h"
+#include "warden/guard/guard.h"
+#include "warden/guard/lexicon.h"
 
 namespace warden::guard {
 

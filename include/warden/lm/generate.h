@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include "warden/core/status.h"
 #include "warden/lm/lm.h"
 #include "warden/lm/sampler.h"
-#include "warden/core/status.h"
 
 namespace warden::lm {
 

@@ -14,10 +14,10 @@
 #include <memory>
 #include <string>
 
+#include "warden/core/status.h"
 #include "warden/lm/gguf.h"
 #include "warden/lm/lm.h"
 #include "warden/text/model_vocab.h"
-#include "warden/core/status.h"
 
 namespace warden::lm {
 

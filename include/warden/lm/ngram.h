@@ -45,8 +45,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/lm/lm.h"
 #include "warden/core/status.h"
+#include "warden/lm/lm.h"
 #include "warden/text/bpe_tokenizer.h"
 
 namespace warden::lm {
@@ -85,9 +85,9 @@ class NgramModel final : public LanguageModel {
   // InvalidArgument for bad options, an empty corpus or out-of-range ids, and
   // with OutOfRange when order * ceil(log2 vocab) > 128 or the corpus has
   // 2^32 tokens or more. `stats`, when given, receives the model's numbers.
-  static Status Train(const text::BpeTokenizer& tokenizer, std::span<const std::vector<TokenId>> docs,
-                      const NgramTrainOptions& opts, const std::string& path,
-                      NgramStats* stats = nullptr);
+  static Status Train(const text::BpeTokenizer& tokenizer,
+                      std::span<const std::vector<TokenId>> docs, const NgramTrainOptions& opts,
+                      const std::string& path, NgramStats* stats = nullptr);
   // Same, returning the file's bytes instead of writing them.
   static Result<std::string> TrainToBytes(const text::BpeTokenizer& tokenizer,
                                           std::span<const std::vector<TokenId>> docs,

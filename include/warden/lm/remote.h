@@ -35,8 +35,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/text/chat_template.h"
 #include "warden/core/status.h"
+#include "warden/text/chat_template.h"
 
 namespace warden::lm {
 

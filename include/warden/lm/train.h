@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "warden/text/corpus.h"
-#include "warden/lm/ngram.h"
 #include "warden/core/status.h"
+#include "warden/lm/ngram.h"
+#include "warden/text/corpus.h"
 
 namespace warden::lm {
 

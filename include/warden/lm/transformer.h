@@ -27,8 +27,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/lm/gguf.h"
 #include "warden/core/status.h"
+#include "warden/lm/gguf.h"
 #include "warden/text/tokenizer.h"
 
 namespace warden::lm {

@@ -29,8 +29,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/lm/sampler.h"
 #include "warden/core/status.h"
+#include "warden/lm/sampler.h"
 #include "warden/text/tokenizer.h"
 
 namespace warden::provenance {

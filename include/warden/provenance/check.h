@@ -28,9 +28,9 @@
 #include <string_view>
 #include <vector>
 
+#include "warden/core/status.h"
 #include "warden/provenance/index.h"
 #include "warden/provenance/tokens.h"
-#include "warden/core/status.h"
 
 namespace warden::provenance {
 

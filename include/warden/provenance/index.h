@@ -36,9 +36,9 @@
 #include <string_view>
 #include <vector>
 
+#include "warden/core/status.h"
 #include "warden/provenance/bloom.h"
 #include "warden/provenance/tokens.h"
-#include "warden/core/status.h"
 #include "warden/text/tokenizer.h"
 
 namespace warden::provenance {
@@ -95,7 +95,8 @@ Result<std::vector<IndexDocument>> ReadIndexInputs(std::span<const std::string> 
 class IndexBuilder {
  public:
   // `bloom_tokenizer` (may be null: no Bloom filter) must outlive the builder.
-  IndexBuilder(std::string dir, const IndexBuildOptions& opts, const text::Tokenizer* bloom_tokenizer);
+  IndexBuilder(std::string dir, const IndexBuildOptions& opts,
+               const text::Tokenizer* bloom_tokenizer);
   ~IndexBuilder();
   Status Add(IndexDocument doc);
   // Writes the last shard and returns the report.

@@ -41,8 +41,8 @@
 #include <string>
 #include <string_view>
 
-#include "warden/lm/sampler.h"
 #include "warden/core/status.h"
+#include "warden/lm/sampler.h"
 
 namespace warden::watermark {
 

@@ -6,8 +6,8 @@
 #include <random>
 #include <string>
 
-#include "eval/fairness/fairness_eval_util.h"
 #include "eval/fairness/fairness_eval.h"
+#include "eval/fairness/fairness_eval_util.h"
 #include "warden/core/io.h"
 
 namespace warden::eval {
@@ -24,8 +24,8 @@ Result<Prepared> Prepare(const fairness::LabeledData& train, const fairness::Lab
   return p;
 }
 
-void SplitRows(const fairness::LabeledData& all, double train_fraction, uint64_t seed, fairness::LabeledData* train,
-               fairness::LabeledData* test) {
+void SplitRows(const fairness::LabeledData& all, double train_fraction, uint64_t seed,
+               fairness::LabeledData* train, fairness::LabeledData* test) {
   std::vector<size_t> order(all.labels.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(seed);
@@ -113,8 +113,6 @@ const fairness::Disparity& DisparityOf(const fairness::GroupingResult& g, fairne
   return g.disparities[static_cast<size_t>(m)];
 }
 
-
-
 Result<std::string> RunFairnessEval(const EvalOptions& options) {
   Page page;
   page.markdown =
@@ -138,8 +136,8 @@ Result<std::string> RunFairnessEval(const EvalOptions& options) {
   }
   if (!options.html_path.empty()) {
     WARDEN_RETURN_IF_ERROR(core::CreateParentDirectories(options.html_path));
-    WARDEN_RETURN_IF_ERROR(
-        core::WriteFileAtomic(options.html_path, fairness::HtmlPage("warden fairness evaluation", page.html)));
+    WARDEN_RETURN_IF_ERROR(core::WriteFileAtomic(
+        options.html_path, fairness::HtmlPage("warden fairness evaluation", page.html)));
   }
   if (!options.json_path.empty()) {
     WARDEN_RETURN_IF_ERROR(core::CreateParentDirectories(options.json_path));

@@ -34,8 +34,10 @@ struct MethodRow {
 }  // namespace
 
 Status RunAdult(const EvalOptions& o, Page* page) {
-  WARDEN_ASSIGN_OR_RETURN(fairness::LabeledData train, fairness::LoadAdult(o.data_dir + "/adult.data"));
-  WARDEN_ASSIGN_OR_RETURN(fairness::LabeledData test, fairness::LoadAdult(o.data_dir + "/adult.test"));
+  WARDEN_ASSIGN_OR_RETURN(fairness::LabeledData train,
+                          fairness::LoadAdult(o.data_dir + "/adult.data"));
+  WARDEN_ASSIGN_OR_RETURN(fairness::LabeledData test,
+                          fairness::LoadAdult(o.data_dir + "/adult.test"));
   WARDEN_ASSIGN_OR_RETURN(Prepared p, Prepare(train, test));
   const fairness::Grouping g_tr = Groups(p.s_train, "sex"), g_te = Groups(p.s_test, "sex");
   const fairness::Frame sex_te = OnlyColumn(p.s_test, "sex");
@@ -78,7 +80,8 @@ Status RunAdult(const EvalOptions& o, Page* page) {
   };
 
   // 1. Unconstrained logistic regression.
-  WARDEN_ASSIGN_OR_RETURN(fairness::LogisticModel lr, fairness::FitLogistic(p.x_train, p.y_train, {}, lo));
+  WARDEN_ASSIGN_OR_RETURN(fairness::LogisticModel lr,
+                          fairness::FitLogistic(p.x_train, p.y_train, {}, lo));
   const std::vector<double> s_tr = Scores(lr, p.x_train), s_te = Scores(lr, p.x_test);
   const std::vector<uint8_t> lr_te = Threshold(s_te), lr_tr = Threshold(s_tr);
   WARDEN_RETURN_IF_ERROR(
@@ -89,9 +92,9 @@ Status RunAdult(const EvalOptions& o, Page* page) {
 
   // 2. Exponentiated gradient and grid search, TPR (false-rejection) parity.
   fairness::ConstraintSpec tpr_spec{fairness::Constraint::kTruePositiveRateParity, o.epsilon, 0};
-  WARDEN_ASSIGN_OR_RETURN(
-      fairness::ReductionResult eg_tpr,
-      fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids, g_tr.groups.size(), tpr_spec, ro));
+  WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult eg_tpr,
+                          fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids,
+                                                          g_tr.groups.size(), tpr_spec, ro));
   WARDEN_ASSIGN_OR_RETURN(
       fairness::AuditResult eg_tpr_audit,
       add("exp. gradient, TPR parity (randomized)", eg_tpr.classifier.ExpectedPrediction(p.x_train),
@@ -102,8 +105,9 @@ Status RunAdult(const EvalOptions& o, Page* page) {
                              as_double(eg_tpr.classifier.PredictDeterministic(p.x_train)),
                              as_double(eg_tpr_det), eg_tpr_det)
                              .status());
-  WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult gs_tpr, fairness::GridSearch(p.x_train, p.y_train, g_tr.ids,
-                                                             g_tr.groups.size(), tpr_spec, ro));
+  WARDEN_ASSIGN_OR_RETURN(
+      fairness::ReductionResult gs_tpr,
+      fairness::GridSearch(p.x_train, p.y_train, g_tr.ids, g_tr.groups.size(), tpr_spec, ro));
   const auto gs_te = gs_tpr.classifier.PredictDeterministic(p.x_test);
   WARDEN_RETURN_IF_ERROR(add("grid search, TPR parity",
                              as_double(gs_tpr.classifier.PredictDeterministic(p.x_train)),
@@ -111,9 +115,9 @@ Status RunAdult(const EvalOptions& o, Page* page) {
                              .status());
   // 3. Equalized odds.
   fairness::ConstraintSpec eo_spec{fairness::Constraint::kEqualizedOdds, o.epsilon, 0};
-  WARDEN_ASSIGN_OR_RETURN(
-      fairness::ReductionResult eg_eo,
-      fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids, g_tr.groups.size(), eo_spec, ro));
+  WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult eg_eo,
+                          fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids,
+                                                          g_tr.groups.size(), eo_spec, ro));
   const std::vector<double> eg_eo_te = eg_eo.classifier.ExpectedPrediction(p.x_test);
   WARDEN_RETURN_IF_ERROR(add("exp. gradient, equalized odds (randomized)",
                              eg_eo.classifier.ExpectedPrediction(p.x_train), eg_eo_te,
@@ -129,14 +133,16 @@ Status RunAdult(const EvalOptions& o, Page* page) {
   const std::vector<std::string>& sex_tr_col = sex_tr.columns[0];
   const std::vector<std::string>& sex_te_col = sex_te.columns[0];
   std::vector<fairness::OperatingPoint> ops;
-  for (fairness::Constraint c : {fairness::Constraint::kTruePositiveRateParity, fairness::Constraint::kEqualizedOdds}) {
+  for (fairness::Constraint c :
+       {fairness::Constraint::kTruePositiveRateParity, fairness::Constraint::kEqualizedOdds}) {
     WARDEN_ASSIGN_OR_RETURN(fairness::ThresholdPostprocessor pp,
                             fairness::FitThresholds(s_tr, p.y_train, sex_tr_col, c));
     WARDEN_ASSIGN_OR_RETURN(std::vector<double> e_tr, pp.ExpectedPrediction(s_tr, sex_tr_col));
     WARDEN_ASSIGN_OR_RETURN(std::vector<double> e_te, pp.ExpectedPrediction(s_te, sex_te_col));
     WARDEN_ASSIGN_OR_RETURN(std::vector<uint8_t> d_te, pp.Sample(s_te, sex_te_col, o.seed));
     WARDEN_RETURN_IF_ERROR(
-        add("threshold post-processing, " + std::string(fairness::ConstraintName(c)), e_tr, e_te, d_te)
+        add("threshold post-processing, " + std::string(fairness::ConstraintName(c)), e_tr, e_te,
+            d_te)
             .status());
     if (c == fairness::Constraint::kEqualizedOdds) {
       const auto tpr = GroupRates(p.y_test, e_te, g_te, 1),
@@ -172,19 +178,22 @@ Status RunAdult(const EvalOptions& o, Page* page) {
   }
   for (double eps : eps_grid) {
     fairness::ConstraintSpec s1{fairness::Constraint::kTruePositiveRateParity, eps, 0};
-    WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult a, fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids,
-                                                                     g_tr.groups.size(), s1, ro));
+    WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult a,
+                            fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids,
+                                                            g_tr.groups.size(), s1, ro));
     const auto e = a.classifier.ExpectedPrediction(p.x_test);
     tpr_points.push_back(
         {"exponentiated gradient", eps, ErrorOf(p.y_test, e), RateGap(p.y_test, e, g_te, 1)});
-    WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult b,
-                            fairness::GridSearch(p.x_train, p.y_train, g_tr.ids, g_tr.groups.size(), s1, ro));
+    WARDEN_ASSIGN_OR_RETURN(
+        fairness::ReductionResult b,
+        fairness::GridSearch(p.x_train, p.y_train, g_tr.ids, g_tr.groups.size(), s1, ro));
     const auto eb = as_double(b.classifier.PredictDeterministic(p.x_test));
     tpr_points.push_back(
         {"grid search", eps, ErrorOf(p.y_test, eb), RateGap(p.y_test, eb, g_te, 1)});
     fairness::ConstraintSpec s2{fairness::Constraint::kEqualizedOdds, eps, 0};
-    WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult c, fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids,
-                                                                     g_tr.groups.size(), s2, ro));
+    WARDEN_ASSIGN_OR_RETURN(fairness::ReductionResult c,
+                            fairness::ExponentiatedGradient(p.x_train, p.y_train, g_tr.ids,
+                                                            g_tr.groups.size(), s2, ro));
     const auto ec = c.classifier.ExpectedPrediction(p.x_test);
     const auto tpr = GroupRates(p.y_test, ec, g_te, 1), fpr = GroupRates(p.y_test, ec, g_te, 0);
     eo_points.push_back({"exponentiated gradient", eps, ErrorOf(p.y_test, ec),
@@ -208,9 +217,10 @@ Status RunAdult(const EvalOptions& o, Page* page) {
         " unseen values in test). Logistic "
         "regression: L2 1e-4 on the mean log-loss, Newton.\n\n";
   md += "### Unconstrained logistic regression, test set\n\n";
-  md += "Error " + F(lr_audit.overall_value[static_cast<int>(fairness::Metric::kErrorRate)]) + " (AUC " +
-        F(lr_audit.overall_auc) + "). False-rejection gap by sex: **" + F(frr.difference) + "** " +
-        CiText(frr.difference_ci) + " (highest: " + frr.highest + ", lowest: " + frr.lowest +
+  md += "Error " + F(lr_audit.overall_value[static_cast<int>(fairness::Metric::kErrorRate)]) +
+        " (AUC " + F(lr_audit.overall_auc) + "). False-rejection gap by sex: **" +
+        F(frr.difference) + "** " + CiText(frr.difference_ci) + " (highest: " + frr.highest +
+        ", lowest: " + frr.lowest +
         ").\n\n| group | n | creditworthy (y=1) | selection | FRR [95% CI] | FPR [95% CI] | error "
         "| AUC |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& g : sex.groups) {
@@ -275,11 +285,12 @@ Status RunAdult(const EvalOptions& o, Page* page) {
     rocs.push_back({g_te.groups[k], fairness::RocCurve(s, y)});
   }
   page->html += "<h2>Adult: unconstrained logistic regression, test audit</h2>\n" +
-                fairness::AuditToHtml(lr_audit, {}) + "<h2>Adult: trade-offs across epsilon (test)</h2>\n" +
+                fairness::AuditToHtml(lr_audit, {}) +
+                "<h2>Adult: trade-offs across epsilon (test)</h2>\n" +
                 fairness::TradeoffSvg("TruePositiveRateParity: error vs false-rejection gap",
-                            "FRR gap (test)", tpr_points) +
+                                      "FRR gap (test)", tpr_points) +
                 fairness::TradeoffSvg("EqualizedOdds: error vs average odds difference",
-                            "avg. odds difference (test)", eo_points) +
+                                      "avg. odds difference (test)", eo_points) +
                 "<h2>Adult: ROC curves by sex (test) with operating points</h2>\n" +
                 fairness::RocSvg("ROC by sex, logistic regression scores", rocs, ops);
   md +=

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "eval/fairness/fairness_eval.h"
 #include "warden/fairness/audit.h"
 #include "warden/fairness/data.h"
-#include "eval/fairness/fairness_eval.h"
 #include "warden/fairness/report.h"
 #include "warden/fairness/train.h"
 
@@ -25,8 +25,8 @@ struct Prepared {
 
 Result<Prepared> Prepare(const fairness::LabeledData& train, const fairness::LabeledData& test);
 // A seeded shuffle split of one data set (train_fraction of rows to train).
-void SplitRows(const fairness::LabeledData& all, double train_fraction, uint64_t seed, fairness::LabeledData* train,
-               fairness::LabeledData* test);
+void SplitRows(const fairness::LabeledData& all, double train_fraction, uint64_t seed,
+               fairness::LabeledData* train, fairness::LabeledData* test);
 // Group ids of one sensitive column.
 fairness::Grouping Groups(const fairness::Frame& sensitive, const std::string& column);
 fairness::Frame OnlyColumn(const fairness::Frame& f, const std::string& column);

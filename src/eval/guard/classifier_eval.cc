@@ -46,7 +46,8 @@ double ExpectedCalibrationError(const std::vector<int>& labels,
 
 // The P(hate) threshold maximizing hate-class F1 on the calibration split:
 // the HateCheck decision rule, chosen without looking at HateCheck.
-double HateThreshold(const guard::LinearTextClassifier& tox, const std::vector<guard::LabeledText>& calib) {
+double HateThreshold(const guard::LinearTextClassifier& tox,
+                     const std::vector<guard::LabeledText>& calib) {
   const int hate = tox.ClassIndex("hate");
   std::vector<std::pair<double, bool>> scored;
   size_t positives = 0;
@@ -77,10 +78,12 @@ double HateThreshold(const guard::LinearTextClassifier& tox, const std::vector<g
 
 Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
   const std::string dir = cfg.models_dir;
-  WARDEN_ASSIGN_OR_RETURN(guard::LinearTextClassifier tox,
-                          guard::LinearTextClassifier::Load(dir + "/" + std::string(guard::kToxicityModelFile)));
-  WARDEN_ASSIGN_OR_RETURN(guard::LinearTextClassifier inj_model,
-                          guard::LinearTextClassifier::Load(dir + "/" + std::string(guard::kInjectionModelFile)));
+  WARDEN_ASSIGN_OR_RETURN(
+      guard::LinearTextClassifier tox,
+      guard::LinearTextClassifier::Load(dir + "/" + std::string(guard::kToxicityModelFile)));
+  WARDEN_ASSIGN_OR_RETURN(
+      guard::LinearTextClassifier inj_model,
+      guard::LinearTextClassifier::Load(dir + "/" + std::string(guard::kInjectionModelFile)));
   WARDEN_ASSIGN_OR_RETURN(std::unique_ptr<guard::InjectionScanner> inj,
                           guard::InjectionScanner::Create(std::move(inj_model)));
   // Models first: their errors are the cheaper ones to hit.
@@ -102,7 +105,8 @@ Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
     labels.push_back(t.label);
     probs.push_back(tox.Predict(t.text));
   }
-  const guard::MulticlassMetrics m = guard::ComputeMulticlassMetrics(guard::ToxicityClasses(), labels, probs);
+  const guard::MulticlassMetrics m =
+      guard::ComputeMulticlassMetrics(guard::ToxicityClasses(), labels, probs);
   md += "## Davidson et al. (2017), held-out split\n\n";
   md += std::to_string(d.tox_test.size()) + " test tweets (stratified 20%; " +
         std::to_string(d.davidson_test_duplicates_dropped) +
@@ -202,7 +206,8 @@ Result<std::string> EvaluateGuardModels(const GuardEvalConfig& cfg) {
     benign_scored.emplace_back(neg.back(), b.text);
   }
   double t1 = 0, t5 = 0;
-  const double r1 = guard::RecallAtFpr(pos, neg, 0.01, &t1), r5 = guard::RecallAtFpr(pos, neg, 0.05, &t5);
+  const double r1 = guard::RecallAtFpr(pos, neg, 0.01, &t1),
+               r5 = guard::RecallAtFpr(pos, neg, 0.05, &t5);
   md += "\n## Prompt injection\n\n";
   md += "Attacks: the held-out half of PurpleLlama's prompt-injection set (" +
         std::to_string(pos.size()) +

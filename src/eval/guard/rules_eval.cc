@@ -146,7 +146,8 @@ Result<PiiEval> EvaluatePii(const std::string& path) {
   return ev;
 }
 
-std::vector<EvasionCase> BuildEvasionSuite(const std::vector<guard::LexiconTerm>& terms, uint64_t seed) {
+std::vector<EvasionCase> BuildEvasionSuite(const std::vector<guard::LexiconTerm>& terms,
+                                           uint64_t seed) {
   std::mt19937_64 rng(seed);
   // Single-word terms of at least 4 letters and real severity.
   std::vector<std::string> pool;
@@ -293,7 +294,8 @@ std::vector<EvasionCase> BuildEvasionSuite(const std::vector<guard::LexiconTerm>
   return suite;
 }
 
-EvasionEval EvaluateEvasion(const guard::LexiconScanner& lexicon, const std::vector<EvasionCase>& suite) {
+EvasionEval EvaluateEvasion(const guard::LexiconScanner& lexicon,
+                            const std::vector<EvasionCase>& suite) {
   EvasionEval ev;
   std::vector<guard::Finding> found;
   for (const EvasionCase& c : suite) {
@@ -322,7 +324,8 @@ Result<PolicyEval> EvaluatePolicy(const guard::Guard& guard, const std::vector<E
                                   const std::string& path) {
   PolicyEval ev;
   for (const EvasionCase& c : suite) {
-    WARDEN_ASSIGN_OR_RETURN(guard::Verdict v, guard.Apply(c.text, guard::Direction::kOutput, nullptr));
+    WARDEN_ASSIGN_OR_RETURN(guard::Verdict v,
+                            guard.Apply(c.text, guard::Direction::kOutput, nullptr));
     if (c.should_flag) {
       ++ev.variants;
       ev.variants_blocked += v.blocked;
@@ -339,7 +342,8 @@ Result<PolicyEval> EvaluatePolicy(const guard::Guard& guard, const std::vector<E
   for (const auto& rec : j) {
     if (!rec.is_object() || !rec.contains("full_text") || !rec["full_text"].is_string()) continue;
     const std::string text = rec["full_text"].get<std::string>();
-    WARDEN_ASSIGN_OR_RETURN(guard::Verdict v, guard.Apply(text, guard::Direction::kOutput, nullptr));
+    WARDEN_ASSIGN_OR_RETURN(guard::Verdict v,
+                            guard.Apply(text, guard::Direction::kOutput, nullptr));
     ++ev.records;
     ev.records_blocked += v.blocked;
     for (const auto& s : rec.value("spans", nlohmann::json::array())) {
@@ -397,7 +401,8 @@ Result<RulesEvalPage> RenderRulesEval(const RulesEvalOptions& options) {
   // Evasion.
   bool from_data = false;
   const auto terms = guard::LoadDefaultLexicon(dir, &from_data);
-  WARDEN_ASSIGN_OR_RETURN(auto lex, guard::LexiconScanner::Create(terms, guard::BuiltinAllowList()));
+  WARDEN_ASSIGN_OR_RETURN(auto lex,
+                          guard::LexiconScanner::Create(terms, guard::BuiltinAllowList()));
   const auto suite = BuildEvasionSuite(terms, 4);
   const auto ev = EvaluateEvasion(*lex, suite);
   md << "## Evasion suite\n\n"

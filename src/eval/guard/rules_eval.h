@@ -21,11 +21,11 @@
 #include <string>
 #include <vector>
 
+#include "warden/core/paths.h"
+#include "warden/core/status.h"
 #include "warden/guard/lexicon.h"
 #include "warden/guard/pii.h"
 #include "warden/guard/policy.h"
-#include "warden/core/paths.h"
-#include "warden/core/status.h"
 
 namespace warden::eval {
 
@@ -43,7 +43,7 @@ struct PiiEval {
   std::map<std::string, TypeScores> by_type;  // warden type names
   size_t records = 0, held_out = 0;
   guard::NameGazetteer gazetteer;  // built from the training half
-  double seconds = 0;       // scanning time, all records
+  double seconds = 0;              // scanning time, all records
   size_t bytes = 0;
 };
 Result<PiiEval> EvaluatePii(const std::string& presidio_json_path);
@@ -54,14 +54,16 @@ struct EvasionCase {
   std::string kind;  // transformation, or "lookalike"
   std::string term;  // the term or word it came from
 };
-std::vector<EvasionCase> BuildEvasionSuite(const std::vector<guard::LexiconTerm>& terms, uint64_t seed);
+std::vector<EvasionCase> BuildEvasionSuite(const std::vector<guard::LexiconTerm>& terms,
+                                           uint64_t seed);
 
 struct EvasionEval {
   std::map<std::string, std::pair<int, int>> by_kind;  // caught/flagged, total
   int positives = 0, caught = 0, negatives = 0, false_positives = 0;
   std::vector<std::string> missed, flagged_innocent;  // examples
 };
-EvasionEval EvaluateEvasion(const guard::LexiconScanner& lexicon, const std::vector<EvasionCase>& suite);
+EvasionEval EvaluateEvasion(const guard::LexiconScanner& lexicon,
+                            const std::vector<EvasionCase>& suite);
 
 // A policy on the evaluation sets: evasion variants it blocks, look-alikes
 // it lets through, and structured PII values (email, phone, card, IBAN, SSN,

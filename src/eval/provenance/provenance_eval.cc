@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "warden/text/corpus.h"
 #include "eval/provenance/provenance_eval.h"
 #include "warden/lm/train.h"
+#include "warden/text/corpus.h"
 
 namespace warden::eval {
 namespace {

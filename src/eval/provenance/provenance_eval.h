@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/lm/ngram.h"
 #include "warden/core/status.h"
+#include "warden/lm/ngram.h"
 
 namespace warden::eval {
 

@@ -2,9 +2,9 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "eval/provenance/provenance_eval.h"
 #include "warden/lm/generate.h"
 #include "warden/provenance/bloom.h"
-#include "eval/provenance/provenance_eval.h"
 
 namespace warden::eval {
 namespace {
@@ -40,7 +40,8 @@ Result<BlockingResult> RunBlockingExperiment(const lm::NgramModel& model,
   provenance::NgramBloomOptions bo;
   bo.n = opts.n;
   bo.false_positive_rate = opts.false_positive_rate;
-  WARDEN_ASSIGN_OR_RETURN(provenance::NgramBloom bloom, provenance::NgramBloom::Create(bo, total, tok.fingerprint()));
+  WARDEN_ASSIGN_OR_RETURN(provenance::NgramBloom bloom,
+                          provenance::NgramBloom::Create(bo, total, tok.fingerprint()));
   std::unordered_set<std::string> exact;
   for (const auto& e : encoded) {
     bloom.InsertAll(e);
@@ -61,8 +62,8 @@ Result<BlockingResult> RunBlockingExperiment(const lm::NgramModel& model,
       lm::SamplerChain chain(so);
       provenance::ProtectedNgramProcessor* proc = nullptr;
       if (on) {
-        auto p = std::make_unique<provenance::ProtectedNgramProcessor>(std::vector<const provenance::NgramBloom*>{&bloom},
-                                                           tok.eos());
+        auto p = std::make_unique<provenance::ProtectedNgramProcessor>(
+            std::vector<const provenance::NgramBloom*>{&bloom}, tok.eos());
         proc = p.get();
         chain.AddProcessor(std::move(p));
       }

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <map>
 
-#include "warden/provenance/index.h"
-#include "warden/core/io.h"
 #include "eval/provenance/provenance_eval.h"
+#include "warden/core/io.h"
+#include "warden/provenance/index.h"
 
 namespace warden::eval {
 
@@ -123,7 +123,8 @@ Result<std::pair<double, double>> Score(const provenance::ProvenanceIndex& index
 }  // namespace
 
 Result<IrPlagResult> EvaluateIrPlag(const std::string& zip_path, double threshold) {
-  if (!core::FileExists(zip_path)) return Status::NotFound(zip_path + ": IR-Plag archive not found");
+  if (!core::FileExists(zip_path))
+    return Status::NotFound(zip_path + ": IR-Plag archive not found");
   TempDir tmp;
   if (tmp.path().empty()) return Status::IOError("cannot create a temporary directory");
   const std::string cmd = "unzip -qq -o '" + zip_path + "' -d '" + tmp.path() + "'";
@@ -149,8 +150,8 @@ Result<IrPlagResult> EvaluateIrPlag(const std::string& zip_path, double threshol
     result.tasks = static_cast<int>(originals.size());
     provenance::IndexBuildOptions bo;
     bo.mask_identifiers = bo.mask_literals = cfg.mask;
-    WARDEN_ASSIGN_OR_RETURN(std::string bytes,
-                            provenance::IndexBuilder::BuildShardBytes(std::move(originals), bo, nullptr));
+    WARDEN_ASSIGN_OR_RETURN(std::string bytes, provenance::IndexBuilder::BuildShardBytes(
+                                                   std::move(originals), bo, nullptr));
     WARDEN_ASSIGN_OR_RETURN(auto index, provenance::ProvenanceIndex::FromBytes({std::move(bytes)}));
     IrPlagConfigResult r;
     r.config = cfg.name;

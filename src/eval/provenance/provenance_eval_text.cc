@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <random>
 
-#include "warden/text/corpus.h"
-#include "warden/provenance/check.h"
 #include "eval/provenance/provenance_eval.h"
+#include "warden/provenance/check.h"
+#include "warden/text/corpus.h"
 
 namespace warden::eval {
 namespace {
@@ -73,7 +73,8 @@ Result<TextPlantResult> EvaluateTextPlants(int n, uint64_t seed) {
     d.text = docs[i];
     prot.push_back(std::move(d));
   }
-  WARDEN_ASSIGN_OR_RETURN(std::string bytes, provenance::IndexBuilder::BuildShardBytes(prot, {}, nullptr));
+  WARDEN_ASSIGN_OR_RETURN(std::string bytes,
+                          provenance::IndexBuilder::BuildShardBytes(prot, {}, nullptr));
   WARDEN_ASSIGN_OR_RETURN(auto index, provenance::ProvenanceIndex::FromBytes({std::move(bytes)}));
   provenance::CheckOptions co2;
   co2.policy.min_span_tokens = 8;

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <map>
 
+#include "eval/watermark/attacks.h"
 #include "warden/core/hash.h"
 #include "warden/core/parallel.h"
-#include "eval/watermark/attacks.h"
 
 namespace warden::eval {
 
@@ -38,8 +38,8 @@ std::vector<std::string_view> Words(std::string_view text) {
 
 }  // namespace
 
-Result<std::vector<std::string>> MakePrompts(std::span<const text::CorpusDocument> heldout, int32_t count,
-                                             int32_t words, uint64_t seed) {
+Result<std::vector<std::string>> MakePrompts(std::span<const text::CorpusDocument> heldout,
+                                             int32_t count, int32_t words, uint64_t seed) {
   std::vector<std::pair<uint64_t, std::string>> eligible;
   for (const text::CorpusDocument& d : heldout) {
     const std::vector<std::string_view> w = Words(d.text);

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "warden/text/corpus.h"
 #include "warden/core/status.h"
+#include "warden/text/corpus.h"
 #include "warden/text/tokenizer.h"
 
 namespace warden::eval {
@@ -29,8 +29,8 @@ Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& f
 // at least words + 4 words, picked by a seeded hash so every source takes
 // part; cycled when there are fewer documents than prompts. Fails when no
 // document is long enough.
-Result<std::vector<std::string>> MakePrompts(std::span<const text::CorpusDocument> heldout, int32_t count,
-                                             int32_t words, uint64_t seed);
+Result<std::vector<std::string>> MakePrompts(std::span<const text::CorpusDocument> heldout,
+                                             int32_t count, int32_t words, uint64_t seed);
 
 struct HumanPassage {
   std::string source;

@@ -26,9 +26,8 @@ std::vector<Excess> Excesses(const CalibrationRow& c) {
   const int64_t fps[2] = {c.fp_1e2, c.fp_1e3};
   for (int a = 0; a < 2; ++a) {
     if (static_cast<double>(fps[a]) <= 1.5 * alphas[a] * static_cast<double>(c.passages)) continue;
-    out.push_back(
-        {alphas[a], fps[a],
-         std::exp(watermark::LogBinomialUpperTail(fps[a], c.passages, alphas[a]))});
+    out.push_back({alphas[a], fps[a],
+                   std::exp(watermark::LogBinomialUpperTail(fps[a], c.passages, alphas[a]))});
   }
   return out;
 }
@@ -39,8 +38,8 @@ std::string F(const char* fmt, double v) {
   return buf;
 }
 
-const DetectabilityRow* FindDetect(const WatermarkEvalReport& r, watermark::Scheme s, watermark::Seeding seeding,
-                                   int32_t length) {
+const DetectabilityRow* FindDetect(const WatermarkEvalReport& r, watermark::Scheme s,
+                                   watermark::Seeding seeding, int32_t length) {
   for (const DetectabilityRow& d : r.detectability) {
     if (d.config.scheme != s || d.length != length) continue;
     if (s == watermark::Scheme::kGumbel) return &d;
@@ -50,7 +49,8 @@ const DetectabilityRow* FindDetect(const WatermarkEvalReport& r, watermark::Sche
 }
 
 std::string Name(const CalibrationRow& c) {
-  return c.label + (c.config.scheme == watermark::Scheme::kGumbel ? "" : " γ " + F("%g", c.config.gamma)) +
+  return c.label +
+         (c.config.scheme == watermark::Scheme::kGumbel ? "" : " γ " + F("%g", c.config.gamma)) +
          " (" + c.subset + ")";
 }
 
@@ -158,7 +158,8 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
       "; exceeded only within chance (binomial P > 0.001) by: " + join(chance) +
       "; missed by: " + join(missed_names) + " (see the notes).\n";
   for (const CalibrationRow& c : r.calibration) {
-    if (c.ignore_repeated || c.subset != "repetitive" || c.config.scheme != watermark::Scheme::kKgw ||
+    if (c.ignore_repeated || c.subset != "repetitive" ||
+        c.config.scheme != watermark::Scheme::kKgw ||
         c.config.seeding != watermark::Seeding::kLeftHash || c.config.gamma != 0.25) {
       continue;
     }
@@ -199,7 +200,8 @@ std::string RenderNotes(const WatermarkEvalReport& r) {
     if (!c.ignore_repeated) continue;
     for (const Excess& e : Excesses(c)) {
       const std::string name =
-          c.label + (c.config.scheme == watermark::Scheme::kGumbel ? "" : " γ " + F("%g", c.config.gamma));
+          c.label +
+          (c.config.scheme == watermark::Scheme::kGumbel ? "" : " γ " + F("%g", c.config.gamma));
       auto [it, fresh] = missed.try_emplace(name, "", 2.0);
       if (fresh) order.push_back(name);
       it->second.first +=

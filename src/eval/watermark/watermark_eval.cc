@@ -9,12 +9,12 @@
 #include <limits>
 #include <set>
 
+#include "eval/watermark/attacks.h"
+#include "eval/watermark/data.h"
+#include "eval/watermark/watermark_eval.h"
 #include "warden/core/parallel.h"
 #include "warden/lm/generate.h"
 #include "warden/watermark/text_detect.h"
-#include "eval/watermark/watermark_eval.h"
-#include "eval/watermark/attacks.h"
-#include "eval/watermark/data.h"
 
 namespace warden::eval {
 
@@ -85,8 +85,9 @@ struct Arm {
   bool watermarked = true;
 };
 
-watermark::WatermarkConfig MakeConfig(const lm::LanguageModel& model, watermark::Scheme scheme, watermark::Seeding seeding,
-                           int32_t width, double gamma, double delta) {
+watermark::WatermarkConfig MakeConfig(const lm::LanguageModel& model, watermark::Scheme scheme,
+                                      watermark::Seeding seeding, int32_t width, double gamma,
+                                      double delta) {
   watermark::WatermarkConfig c;
   c.scheme = scheme;
   c.seeding = seeding;
@@ -161,7 +162,8 @@ class EvalRun {
   Status Robustness();
   void Quality();
   Result<watermark::TextWatermarkDetector> Detector(const watermark::WatermarkConfig& c) const {
-    return watermark::TextWatermarkDetector::Create(&model_.tokenizer(), c, key_, text::NormalizeOptions{});
+    return watermark::TextWatermarkDetector::Create(&model_.tokenizer(), c, key_,
+                                                    text::NormalizeOptions{});
   }
   // Decodes ids to valid UTF-8, as a user copying the text would get it.
   std::string Text(std::span<const TokenId> ids) const {
@@ -183,26 +185,34 @@ class EvalRun {
 void EvalRun::BuildArms() {
   const double inf = std::numeric_limits<double>::infinity();
   arms_.push_back(
-      {"plain", MakeConfig(model_, watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1, 0.25, 0), false});
-  auto grid = [&](const std::string& label, watermark::Scheme s, watermark::Seeding seeding, int32_t width) {
+      {"plain",
+       MakeConfig(model_, watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1, 0.25, 0),
+       false});
+  auto grid = [&](const std::string& label, watermark::Scheme s, watermark::Seeding seeding,
+                  int32_t width) {
     for (double g : opts_.gammas) {
       for (double d : opts_.deltas)
         arms_.push_back({label, MakeConfig(model_, s, seeding, width, g, d)});
     }
   };
   grid("KGW LeftHash h=1", watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1);
-  if (opts_.selfhash) grid("KGW SelfHash h=4", watermark::Scheme::kKgw, watermark::Seeding::kSelfHash, kSelfHashWidth);
+  if (opts_.selfhash)
+    grid("KGW SelfHash h=4", watermark::Scheme::kKgw, watermark::Seeding::kSelfHash,
+         kSelfHashWidth);
   grid("Unigram", watermark::Scheme::kUnigram, watermark::Seeding::kLeftHash, 1);
-  arms_.push_back({"Gumbel h=4", MakeConfig(model_, watermark::Scheme::kGumbel, watermark::Seeding::kLeftHash,
-                                            kGumbelWidth, 0.25, inf)});
+  arms_.push_back(
+      {"Gumbel h=4", MakeConfig(model_, watermark::Scheme::kGumbel, watermark::Seeding::kLeftHash,
+                                kGumbelWidth, 0.25, inf)});
   // The robustness configurations must be generated even when the grid
   // leaves them out.
-  for (auto [label, s] : {std::pair<std::string, watermark::Scheme>{"KGW LeftHash h=1", watermark::Scheme::kKgw},
-                          {"Unigram", watermark::Scheme::kUnigram}}) {
+  for (auto [label, s] :
+       {std::pair<std::string, watermark::Scheme>{"KGW LeftHash h=1", watermark::Scheme::kKgw},
+        {"Unigram", watermark::Scheme::kUnigram}}) {
     bool found = false;
     for (const Arm& a : arms_)
       found |= a.label == label && a.config.gamma == 0.25 && a.config.delta == 2;
-    if (!found) arms_.push_back({label, MakeConfig(model_, s, watermark::Seeding::kLeftHash, 1, 0.25, 2)});
+    if (!found)
+      arms_.push_back({label, MakeConfig(model_, s, watermark::Seeding::kLeftHash, 1, 0.25, 2)});
   }
 }
 
@@ -224,7 +234,8 @@ Status EvalRun::Generate() {
       if (arms_[a].watermarked) {
         WARDEN_RETURN_IF_ERROR(watermark::AttachWatermark(arms_[a].config, key_, &chain));
       }
-      WARDEN_ASSIGN_OR_RETURN(lm::Generation g, warden::lm::Generate(model_, chain, prompts_[i], gen));
+      WARDEN_ASSIGN_OR_RETURN(lm::Generation g,
+                              warden::lm::Generate(model_, chain, prompts_[i], gen));
       Sample& s = samples_[a][i];
       s.prompt = std::move(g.prompt_tokens);
       s.tokens = std::move(g.tokens);
@@ -251,8 +262,9 @@ Status EvalRun::Detectability() {
       const std::vector<TokenId>& toks = samples_[a][i].tokens;
       for (size_t l = 0; l < opts_.lengths.size(); ++l) {
         const size_t t = std::min(toks.size(), static_cast<size_t>(opts_.lengths[l]));
-        WARDEN_ASSIGN_OR_RETURN(watermark::DetectionResult r,
-                                det.Detect(Text(std::span(toks).first(t)), watermark::DetectOptions{}));
+        WARDEN_ASSIGN_OR_RETURN(
+            watermark::DetectionResult r,
+            det.Detect(Text(std::span(toks).first(t)), watermark::DetectOptions{}));
         dets[l][i] = Summarize(r);
       }
       return Status::Ok();
@@ -309,23 +321,27 @@ Status EvalRun::Calibration() {
 
   const double inf = std::numeric_limits<double>::infinity();
   const std::vector<std::pair<std::string, watermark::WatermarkConfig>> schemes = {
-      {"KGW LeftHash h=1", MakeConfig(model_, watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1, 0.25, 2)},
-      {"KGW LeftHash h=1", MakeConfig(model_, watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1, 0.5, 2)},
-      {"KGW SelfHash h=4",
-       MakeConfig(model_, watermark::Scheme::kKgw, watermark::Seeding::kSelfHash, kSelfHashWidth, 0.25, 2)},
-      {"Unigram", MakeConfig(model_, watermark::Scheme::kUnigram, watermark::Seeding::kLeftHash, 1, 0.25, 2)},
-      {"Gumbel h=4",
-       MakeConfig(model_, watermark::Scheme::kGumbel, watermark::Seeding::kLeftHash, kGumbelWidth, 0.25, inf)},
+      {"KGW LeftHash h=1",
+       MakeConfig(model_, watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1, 0.25, 2)},
+      {"KGW LeftHash h=1",
+       MakeConfig(model_, watermark::Scheme::kKgw, watermark::Seeding::kLeftHash, 1, 0.5, 2)},
+      {"KGW SelfHash h=4", MakeConfig(model_, watermark::Scheme::kKgw,
+                                      watermark::Seeding::kSelfHash, kSelfHashWidth, 0.25, 2)},
+      {"Unigram",
+       MakeConfig(model_, watermark::Scheme::kUnigram, watermark::Seeding::kLeftHash, 1, 0.25, 2)},
+      {"Gumbel h=4", MakeConfig(model_, watermark::Scheme::kGumbel, watermark::Seeding::kLeftHash,
+                                kGumbelWidth, 0.25, inf)},
   };
   for (const auto& [label, config] : schemes) {
     Log("calibrating " + label + " gamma " + std::to_string(config.gamma).substr(0, 4) + " on " +
         std::to_string(passages_.size()) + " human passages");
-    WARDEN_ASSIGN_OR_RETURN(watermark::WatermarkDetector det, watermark::WatermarkDetector::Create(config, key_));
+    WARDEN_ASSIGN_OR_RETURN(watermark::WatermarkDetector det,
+                            watermark::WatermarkDetector::Create(config, key_));
     for (bool removal : {true, false}) {
       watermark::DetectOptions o;
       o.ignore_repeated = removal;
-      const bool spans =
-          removal && config.scheme == watermark::Scheme::kKgw && config.seeding == watermark::Seeding::kLeftHash;
+      const bool spans = removal && config.scheme == watermark::Scheme::kKgw &&
+                         config.seeding == watermark::Seeding::kLeftHash;
       o.per_token = spans;
       std::vector<watermark::DetectionResult> res = det.DetectBatch(ids, o, threads_);
       for (const char* subset : {"all", "natural", "repetitive"}) {
@@ -372,8 +388,8 @@ Status EvalRun::Calibration() {
         g.share = g.spans > 0 ? static_cast<double>(g.all_green) / static_cast<double>(g.spans) : 0;
         report_.green_spans.push_back(g);
       }
-      if (removal && config.scheme == watermark::Scheme::kKgw && config.seeding == watermark::Seeding::kLeftHash &&
-          report_.human_p_values.empty()) {
+      if (removal && config.scheme == watermark::Scheme::kKgw &&
+          config.seeding == watermark::Seeding::kLeftHash && report_.human_p_values.empty()) {
         for (const watermark::DetectionResult& r : res) {
           if (r.verdict != watermark::Verdict::kInsufficientEvidence)
             report_.human_p_values.push_back(r.whole.p_value);
@@ -386,12 +402,14 @@ Status EvalRun::Calibration() {
   return KeySpread(ids, schemes[0].second, schemes[3].second);
 }
 
-Status EvalRun::KeySpread(std::span<const std::vector<TokenId>> ids, const watermark::WatermarkConfig& kgw,
+Status EvalRun::KeySpread(std::span<const std::vector<TokenId>> ids,
+                          const watermark::WatermarkConfig& kgw,
                           const watermark::WatermarkConfig& unigram) {
   const int32_t keys = opts_.calibration_keys;
   Log("calibrating over " + std::to_string(keys) + " keys");
   for (const auto& [label, config] :
-       {std::pair<std::string, watermark::WatermarkConfig>{"KGW LeftHash h=1", kgw}, {"Unigram", unigram}}) {
+       {std::pair<std::string, watermark::WatermarkConfig>{"KGW LeftHash h=1", kgw},
+        {"Unigram", unigram}}) {
     KeySpreadRow row;
     row.label = label;
     row.config = config;
@@ -402,9 +420,11 @@ Status EvalRun::KeySpread(std::span<const std::vector<TokenId>> ids, const water
       WARDEN_ASSIGN_OR_RETURN(
           watermark::WatermarkKey key,
           watermark::WatermarkKey::FromSecret(std::string(kEvalKeySecret) +
-                                   (k == 0 ? std::string() : " #" + std::to_string(k))));
-      WARDEN_ASSIGN_OR_RETURN(watermark::WatermarkDetector det, watermark::WatermarkDetector::Create(config, key));
-      const std::vector<watermark::DetectionResult> res = det.DetectBatch(ids, watermark::DetectOptions{}, threads_);
+                                              (k == 0 ? std::string() : " #" + std::to_string(k))));
+      WARDEN_ASSIGN_OR_RETURN(watermark::WatermarkDetector det,
+                              watermark::WatermarkDetector::Create(config, key));
+      const std::vector<watermark::DetectionResult> res =
+          det.DetectBatch(ids, watermark::DetectOptions{}, threads_);
       std::vector<Det> dets;
       for (const watermark::DetectionResult& r : res) dets.push_back(Summarize(r));
       const double f2 = Share(dets, 1e-2), f3 = Share(dets, 1e-3);
@@ -448,7 +468,8 @@ Status EvalRun::Robustness() {
   for (size_t a = 1; a < arms_.size(); ++a) {
     const watermark::WatermarkConfig& c = arms_[a].config;
     if (c.gamma != 0.25 || c.delta != 2 || c.seeding != watermark::Seeding::kLeftHash ||
-        (c.scheme == watermark::Scheme::kKgw && c.context_width != 1) || c.scheme == watermark::Scheme::kGumbel) {
+        (c.scheme == watermark::Scheme::kKgw && c.context_width != 1) ||
+        c.scheme == watermark::Scheme::kGumbel) {
       continue;
     }
     Log("attacking " + arms_[a].label);
@@ -588,7 +609,8 @@ Result<WatermarkEvalReport> RunWatermarkEval(const lm::LanguageModel& model,
                                              std::span<const text::CorpusDocument> heldout,
                                              const WatermarkEvalOptions& opts) {
   WARDEN_RETURN_IF_ERROR(opts.Validate());
-  WARDEN_ASSIGN_OR_RETURN(watermark::WatermarkKey key, watermark::WatermarkKey::FromSecret(std::string(kEvalKeySecret)));
+  WARDEN_ASSIGN_OR_RETURN(watermark::WatermarkKey key,
+                          watermark::WatermarkKey::FromSecret(std::string(kEvalKeySecret)));
   EvalRun run(model, heldout, opts, std::move(key));
   return run.Run();
 }

@@ -35,9 +35,9 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/text/corpus.h"
-#include "warden/lm/lm.h"
 #include "warden/core/status.h"
+#include "warden/lm/lm.h"
+#include "warden/text/corpus.h"
 #include "warden/watermark/watermark.h"
 
 namespace warden::eval {

@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <map>
 
+#include "eval/watermark/notes.h"
+#include "eval/watermark/watermark_eval.h"
 #include "warden/core/io.h"
 #include "warden/core/parallel.h"
-#include "eval/watermark/watermark_eval.h"
-#include "eval/watermark/notes.h"
 
 namespace warden::eval {
 namespace {
@@ -149,7 +149,8 @@ void Calibration(std::string* md, const WatermarkEvalReport& r) {
            FprCell(c.fp_1e2, c.passages, 1e-2) + " | " + FprCell(c.fp_1e3, c.passages, 1e-3) +
            " | ";
     Add(md, F("%.4f", c.mean_token_score), " (",
-        c.config.scheme == watermark::Scheme::kGumbel ? std::string("1") : F("%g", c.config.gamma), ") |\n");
+        c.config.scheme == watermark::Scheme::kGumbel ? std::string("1") : F("%g", c.config.gamma),
+        ") |\n");
   }
   if (!r.key_spread.empty()) {
     *md += "\nThe same test under " + std::to_string(r.key_spread[0].keys) +
@@ -314,7 +315,7 @@ Status WriteWatermarkEvalPage(const WatermarkEvalReport& report, const EvalPageI
     WARDEN_RETURN_IF_ERROR(core::WriteFileAtomic((dir / f.file_name).string(), f.svg));
   }
   return core::WriteFileAtomic(md_path,
-                         RenderWatermarkEvalMarkdown(report, info, dir.filename().string()));
+                               RenderWatermarkEvalMarkdown(report, info, dir.filename().string()));
 }
 
 }  // namespace warden::eval

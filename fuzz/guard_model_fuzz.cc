@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   TryParse(bytes);
   if (size >= 8) {
     std::string resealed(bytes.substr(0, size - 8));
-    const uint64_t sum = warden::Hash64(resealed);
+    const uint64_t sum = warden::core::Hash64(resealed);
     resealed.append(reinterpret_cast<const char*>(&sum), 8);
     TryParse(resealed);
   }

@@ -48,10 +48,10 @@ std::string Reseal(std::string b) {
     std::memcpy(&offset, b.data() + at + 8, 8);
     std::memcpy(&len, b.data() + at + 16, 8);
     if (offset > b.size() || len > b.size() - offset) continue;
-    const uint64_t sum = warden::Hash64(std::string_view(b).substr(offset, len));
+    const uint64_t sum = warden::core::Hash64(std::string_view(b).substr(offset, len));
     std::memcpy(b.data() + at + 24, &sum, 8);
   }
-  const uint64_t table = warden::Hash64(std::string_view(b).substr(32, count * 32));
+  const uint64_t table = warden::core::Hash64(std::string_view(b).substr(32, count * 32));
   std::memcpy(b.data() + 24, &table, 8);
   return b;
 }

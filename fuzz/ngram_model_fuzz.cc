@@ -42,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size >= kHeaderSize) {
     std::string sealed(bytes);
     std::memset(sealed.data() + kChecksumAt, 0, 8);
-    const uint64_t seed = warden::Hash64(std::string_view(sealed).substr(0, kHeaderSize));
-    const uint64_t sum = warden::Hash64(std::string_view(sealed).substr(kHeaderSize), seed);
+    const uint64_t seed = warden::core::Hash64(std::string_view(sealed).substr(0, kHeaderSize));
+    const uint64_t sum = warden::core::Hash64(std::string_view(sealed).substr(kHeaderSize), seed);
     std::memcpy(sealed.data() + kChecksumAt, &sum, 8);
     TryLoad(sealed);
   }

@@ -73,12 +73,20 @@ std::string FairnessModel::ToJson() const {
 Result<FairnessModel> FairnessModel::FromJson(std::string_view text) {
   const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   auto bad = [](const std::string& what) { return Status::Corruption("fairness model: " + what); };
-  if (!j.is_object() || j.value("format", "") != "warden-fairness-model") {
+  // A string field, "" when absent; another type is corruption (json::value
+  // would throw on it, and exceptions must not leave the library).
+  auto text_field = [&](const char* key) -> Result<std::string> {
+    if (!j.contains(key)) return std::string();
+    if (!j[key].is_string()) return bad(std::string("field '") + key + "' is not a string");
+    return j[key].get<std::string>();
+  };
+  if (!j.is_object() || !j.contains("format") || !j["format"].is_string() ||
+      j["format"].get<std::string>() != "warden-fairness-model") {
     return bad("not a warden fairness model (format field missing)");
   }
   if (!j.contains("version") || j["version"] != 1) return bad("unsupported version");
   FairnessModel m;
-  const std::string kind = j.value("kind", "");
+  WARDEN_ASSIGN_OR_RETURN(const std::string kind, text_field("kind"));
   if (kind == "logistic") {
     m.kind = ModelKind::kLogistic;
   } else if (kind == "randomized") {
@@ -88,9 +96,9 @@ Result<FairnessModel> FairnessModel::FromJson(std::string_view text) {
   } else {
     return bad("unknown kind '" + kind + "'");
   }
-  m.description = j.value("description", "");
-  m.label_column = j.value("label_column", "");
-  m.sensitive_column = j.value("sensitive_column", "");
+  WARDEN_ASSIGN_OR_RETURN(m.description, text_field("description"));
+  WARDEN_ASSIGN_OR_RETURN(m.label_column, text_field("label_column"));
+  WARDEN_ASSIGN_OR_RETURN(m.sensitive_column, text_field("sensitive_column"));
   if (!j.contains("encoder")) return bad("no encoder");
   WARDEN_ASSIGN_OR_RETURN(m.encoder, Encoder::FromJson(j["encoder"].dump()));
   const size_t width = m.encoder.output_width();
@@ -123,7 +131,8 @@ Result<FairnessModel> FairnessModel::FromJson(std::string_view text) {
   }
   m.classifier.best_deterministic = j["best_deterministic"].get<size_t>();
   if (m.kind == ModelKind::kThreshold) {
-    WARDEN_ASSIGN_OR_RETURN(m.thresholds.constraint, ParseConstraint(j.value("constraint", "")));
+    WARDEN_ASSIGN_OR_RETURN(const std::string constraint, text_field("constraint"));
+    WARDEN_ASSIGN_OR_RETURN(m.thresholds.constraint, ParseConstraint(constraint));
     if (!j.contains("thresholds") || !j["thresholds"].is_array()) return bad("no thresholds");
     for (const auto& g : j["thresholds"]) {
       GroupThreshold t;

@@ -1,6 +1,7 @@
 // Threshold post-processing, the rich-subgroup auditor, model files and the
 // CLI pipeline helpers.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <random>
@@ -146,6 +147,18 @@ TEST(FairnessModel, JsonRoundTripPredictsTheSame) {
   std::string broken = t->model.ToJson();
   broken.replace(broken.find("\"weights\""), 9, "\"w\"");
   EXPECT_FALSE(FairnessModel::FromJson(broken).ok());
+  // Fields of the wrong type are refused, never thrown (a fuzzer finding:
+  // {"format":379870} reached json::value, which throws).
+  EXPECT_EQ(FairnessModel::FromJson("{\"format\":379870}").status().code(),
+            StatusCode::kCorruption);
+  for (const char* field :
+       {"kind", "description", "label_column", "sensitive_column", "constraint"}) {
+    nlohmann::json j = nlohmann::json::parse(t->model.ToJson());
+    j[field] = 7;
+    auto r = FairnessModel::FromJson(j.dump());
+    ASSERT_FALSE(r.ok()) << field;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << field;
+  }
 }
 
 TEST(FairnessPipeline, AuditColumnsAndErrors) {

@@ -111,5 +111,5 @@ warden_library(warden_eval DIR eval
           provenance/provenance_eval_text.cc
           fairness/fairness_eval.cc fairness/fairness_eval.h fairness/fairness_eval_adult.cc
           fairness/fairness_eval_more.cc fairness/fairness_eval_util.h
-  WARDEN_DEPS warden_watermark_text warden_guard warden_provenance warden_fairness warden_lm_gguf
+  WARDEN_DEPS warden_watermark_text warden_guard warden_provenance warden_fairness
   PRIVATE_LIBS nlohmann_json::nlohmann_json)

@@ -1,7 +1,8 @@
 // TokenId: the integer that tokenizers, models, logits processors and
 // detectors exchange. It lives in core, in namespace `warden` itself, because
 // every module above text speaks it (like Status); what an id means is up to
-// the tokenizer that made it (text/tokenizer.h).
+// the tokenizer that made it (text/tokenizer.h). Thread safety: a plain
+// integer type.
 #ifndef WARDEN_CORE_TOKEN_H_
 #define WARDEN_CORE_TOKEN_H_
 

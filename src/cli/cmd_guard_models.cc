@@ -77,12 +77,15 @@ void RegisterGuardModels(CLI::App* guard) {
   {
     auto* cmd = guard->add_subcommand("eval", "evaluate the guard classifiers");
     auto data = std::make_shared<DataFlags>();
-    auto models = std::make_shared<std::string>(std::string(guard::kDefaultGuardModelsDir));
+    auto models = std::make_shared<std::string>();  // "" = <models dir>/guard, as guard scan
     auto out = std::make_shared<std::string>("docs/guard-eval-classifiers.md");
     data->Register(cmd);
-    cmd->add_option("-m,--models", *models, "models directory (default models/guard)");
+    cmd->add_option("-m,--models", *models,
+                    "models directory (default <models dir>/guard: $WARDEN_MODELS_DIR, else "
+                    "models/ from the working directory or beside the executable)");
     cmd->add_option("-o,--out", *out, "page to write ('-' for stdout)");
     cmd->callback([data, models, out] {
+      if (models->empty()) *models = core::ResolveResourcePaths({}).models_dir + "/guard";
       eval::GuardEvalConfig cfg;
       cfg.data = data->ToConfig();
       cfg.models_dir = *models;

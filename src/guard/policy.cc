@@ -264,8 +264,12 @@ Result<Policy> LoadPolicy(const std::string& name_or_path, const core::ResourceP
 Status CheckVaultLocation(const std::string& vault_path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path abs = fs::weakly_canonical(fs::absolute(vault_path, ec), ec);
-  if (ec) abs = fs::absolute(vault_path).lexically_normal();
+  // Error-code overloads only: a path the file system cannot resolve is
+  // checked as written, and nothing here may throw out of the library.
+  fs::path abs = fs::absolute(vault_path, ec);
+  if (ec) abs = fs::path(vault_path);
+  if (fs::path canonical = fs::weakly_canonical(abs, ec); !ec) abs = canonical;
+  abs = abs.lexically_normal();
   for (fs::path dir = abs.parent_path();; dir = dir.parent_path()) {
     if (fs::exists(dir / ".git", ec)) {
       return Status::InvalidArgument(
